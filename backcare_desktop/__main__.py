@@ -1,0 +1,3 @@
+from backcare_desktop.cli import main
+
+raise SystemExit(main())

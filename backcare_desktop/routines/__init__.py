@@ -1,0 +1,1 @@
+"""Routine files: the validated model and the loader that turns files into it."""

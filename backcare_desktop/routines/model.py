@@ -1,0 +1,132 @@
+"""The validated shape of a routine file.
+
+Pydantic does the checking so that every rule lives next to the field it guards, and every
+problem comes back with a location we can turn into one readable line for the user.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from backcare_desktop.routines.breathing import BreathingPattern, parse_pattern
+from backcare_desktop.routines.illustrations import ILLUSTRATIONS
+
+MIN_STEP_SECONDS = 5
+MAX_STEP_SECONDS = 900
+
+Seconds = Annotated[float, Field(ge=MIN_STEP_SECONDS, le=MAX_STEP_SECONDS)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Cue(_Strict):
+    """Something the voice says during a step.
+
+    A cue is placed either `at` seconds after the step starts, or `before_end` seconds
+    before it ends (the "ten seconds left" kind). Both are checked against the step's
+    shortest allowed duration, so the cue stays inside the step however it is adjusted.
+    """
+
+    text: ShortText
+    at: float | None = Field(default=None, ge=0)
+    before_end: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> Cue:
+        if self.at is not None and self.before_end is not None:
+            raise ValueError("give either 'at' or 'before_end', not both")
+        return self
+
+
+class Step(_Strict):
+    id: Identifier
+    title: ShortText
+    instruction: ShortText = Field(description="Spoken when the step starts; one short sentence.")
+    description: str = Field(default="", max_length=2000)
+    duration: Seconds
+    min_duration: Seconds | None = None
+    max_duration: Seconds | None = None
+    illustration: str
+    cues: tuple[Cue, ...] = ()
+    breathing: BreathingPattern | None = None
+    sides: bool = Field(default=False, description="Left side, then right, switching at the half.")
+    switch_text: ShortText = "Switch sides."
+
+    @field_validator("breathing", mode="before")
+    @classmethod
+    def _named_pattern(cls, value: object) -> object:
+        return parse_pattern(value) if isinstance(value, str) else value
+
+    @field_validator("illustration")
+    @classmethod
+    def _known_illustration(cls, value: str) -> str:
+        if value not in ILLUSTRATIONS:
+            raise ValueError(f"unknown illustration {value!r} (known: {', '.join(ILLUSTRATIONS)})")
+        return value
+
+    @property
+    def shortest(self) -> float:
+        return self.min_duration if self.min_duration is not None else self.duration
+
+    @property
+    def longest(self) -> float:
+        return self.max_duration if self.max_duration is not None else self.duration
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Step:
+        if not self.shortest <= self.duration <= self.longest:
+            raise ValueError(
+                f"duration {self.duration:g} must lie between min_duration {self.shortest:g} "
+                f"and max_duration {self.longest:g}"
+            )
+        for index, cue in enumerate(self.cues):
+            offset = cue.at if cue.at is not None else cue.before_end
+            if offset is not None and offset >= self.shortest:
+                raise ValueError(
+                    f"cues[{index}] at {offset:g} s falls outside the step, whose shortest "
+                    f"duration is {self.shortest:g} s"
+                )
+        if self.breathing is not None and self.breathing.lead_in + self.breathing.cycle > (
+            self.shortest
+        ):
+            raise ValueError(
+                f"breathing needs {self.breathing.lead_in + self.breathing.cycle:g} s for its "
+                f"lead-in and one cycle, but the step may be as short as {self.shortest:g} s"
+            )
+        if self.sides and self.shortest < 2 * MIN_STEP_SECONDS:
+            raise ValueError(f"a step with sides needs at least {2 * MIN_STEP_SECONDS} s")
+        return self
+
+
+class Routine(_Strict):
+    id: Identifier
+    title: ShortText
+    summary: str = Field(default="", max_length=1000)
+    language: Literal["en"] = "en"
+    safety_note: str = Field(default="", max_length=2000)
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _unique_step_ids(self) -> Routine:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"step id {step.id!r} is used more than once")
+            seen.add(step.id)
+        return self
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    @property
+    def default_duration(self) -> float:
+        return sum(step.duration for step in self.steps)

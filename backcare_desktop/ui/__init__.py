@@ -1,0 +1,1 @@
+"""The Qt views: they present the player's state and send it commands, nothing more."""

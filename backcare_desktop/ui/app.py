@@ -1,0 +1,31 @@
+"""Opening the app: check for a screen first, so a missing display is one line, not a Qt abort."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+class NoDisplayError(RuntimeError):
+    pass
+
+
+_HEADLESS_PLATFORMS = {"offscreen", "minimal", "vnc"}
+
+
+def _check_display() -> None:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform in _HEADLESS_PLATFORMS or sys.platform in {"win32", "darwin"}:
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplayError(
+            "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "on a headless machine run it under `xvfb-run -a backcare-desktop`"
+        )
+
+
+def run_app() -> int:
+    _check_display()
+    from backcare_desktop.ui.main_window import launch
+
+    return launch(sys.argv[:1])

@@ -1,0 +1,1 @@
+"""Benchmarks: figures and ratios, never pass or fail. Run with `make bench`."""

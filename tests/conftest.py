@@ -1,0 +1,65 @@
+"""Shared fixtures: routine files written on the fly, so each test states the data it needs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+VALID_ROUTINE = """
+id = "tiny"
+title = "Tiny"
+summary = "A short routine for tests."
+
+[[steps]]
+id = "breathe"
+title = "Breathe"
+instruction = "Breathe slowly."
+duration = 40
+min_duration = 20
+max_duration = 80
+illustration = "breathing-at-rest"
+breathing = { pattern = "calm 4-6", lead_in = 5, spoken_cycles = 2 }
+
+[[steps]]
+id = "strokes"
+title = "Strokes"
+instruction = "Stroke your lower back."
+duration = 30
+min_duration = 10
+max_duration = 60
+illustration = "palms-lower-back"
+sides = true
+cues = [{ at = 5, text = "Keep it light." }, { before_end = 5, text = "Five seconds left." }]
+"""
+
+WriteRoutine = Callable[..., Path]
+
+
+@pytest.fixture
+def write_routine(tmp_path: Path) -> WriteRoutine:
+    """Writes text (or bytes) to a routine file in a temporary folder and returns its path."""
+
+    def write(content: str | bytes = VALID_ROUTINE, name: str = "tiny.toml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory: pytest.TempPathFactory,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keeps every test away from the real user's settings, routines and caches."""
+    home = tmp_path_factory.mktemp("home")
+    for variable, folder in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                             ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(variable, str(home / folder))
