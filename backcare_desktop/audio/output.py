@@ -91,8 +91,8 @@ class LiveFeed:
             return mix.render(continuing, frames, live=True) * _fade(frames, out=True)
         self._next_session_frame = start + frames
         block = mix.render(start, frames, live=True)
-        if continuing == start:
-            return block
+        if continuing == start or (continuing is None and start == 0):
+            return block  # continuing, or the session's own start, which rises from silence
         block *= _fade(frames, out=False)
         if continuing is not None:  # a seek or skip while playing: cross-fade
             block += mix.render(continuing, frames, live=True) * _fade(frames, out=True)
@@ -118,14 +118,17 @@ class StreamClock:
     60 Hz pacer moves smoothly, and it never goes backwards.
     """
 
-    def __init__(self, feed: LiveFeed) -> None:
+    def __init__(self, feed: LiveFeed, smooth: bool = True) -> None:
         self._feed = feed
+        self._smooth = smooth
         self._last = 0.0
 
     def now(self) -> float:
         feed = self._feed
         heard = (feed.frames_delivered - feed.last_block) / RATE
-        since = min(time.monotonic() - feed.delivered_at, feed.last_block / RATE)
+        since = 0.0
+        if self._smooth:
+            since = min(time.monotonic() - feed.delivered_at, feed.last_block / RATE)
         self._last = max(self._last, heard + since)
         return self._last
 

@@ -51,7 +51,7 @@ class ClipCache:
             path.unlink(missing_ok=True)  # corrupt: drop it, and the caller makes it again
             return None
         os.utime(path)
-        samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+        samples = (np.frombuffer(frames, dtype="<i2") / 32767).astype(np.float32)
         return Speech(samples, rate)
 
     def put(self, key: str, speech: Speech) -> None:
@@ -60,7 +60,8 @@ class ClipCache:
             clip.setnchannels(1)
             clip.setsampwidth(2)
             clip.setframerate(speech.rate)
-            clip.writeframes((np.clip(speech.samples, -1, 1) * 32767).astype("<i2").tobytes())
+            pcm = np.round(np.clip(speech.samples, -1, 1) * 32767).astype("<i2")
+            clip.writeframes(pcm.tobytes())
         write_atomically(self._path(key), buffer.getvalue())
 
     def trim(self) -> int:

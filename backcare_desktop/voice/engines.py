@@ -53,15 +53,18 @@ class SpeechEngine(Protocol):
 
 
 def _level(samples: NDArray[np.floating[Any]]) -> NDArray[np.float32]:
-    """Trims silence at both ends and levels the peak, so cues start on time and match."""
+    """Trims silence at both ends and levels the peak, so cues start on time and match.
+
+    The result sits on the 16-bit grid, so a clip read back from the cache is identical.
+    """
     samples = np.asarray(samples, dtype=np.float32)
     loud = np.flatnonzero(np.abs(samples) > 0.01)
     if loud.size == 0:
         return np.zeros(0, dtype=np.float32)
     pad = 240  # 10 ms at 22,050 Hz keeps the first consonant whole
     samples = samples[max(0, loud[0] - pad): loud[-1] + pad]
-    return np.asarray(samples * (SPEECH_PEAK / float(np.max(np.abs(samples)))),
-                      dtype=np.float32)
+    levelled = samples * (SPEECH_PEAK / float(np.max(np.abs(samples))))
+    return np.asarray(np.round(levelled * 32767) / 32767, dtype=np.float32)
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backcare_desktop.audio.ambient import GENERATORS, Ambient, generated
+from backcare_desktop.audio.clips import CueClips
+from backcare_desktop.audio.mixer import (
+    AMBIENT_FADE_IN_SECONDS,
+    CHIME_LEAD_SECONDS,
+    DUCK_ATTACK_SECONDS,
+    DUCK_RELEASE_SECONDS,
+    VOLUME_RAMP_SECONDS,
+    Volumes,
+)
+from backcare_desktop.audio.signal import RATE, rms_dbfs, seconds_to_frames
+from backcare_desktop.audio.tones import ToneStyle, breath_tone, closing_bell, step_chime
+from backcare_desktop.routines.loader import resolve_routine
+from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.timeline import Timeline, compile_timeline
+from tests.audio_helpers import click_clips, onsets, quiet_mix, render_all
+from tests.conftest import WriteRoutine
+
+
+@pytest.fixture
+def timeline(write_routine: WriteRoutine) -> Timeline:
+    routine = resolve_routine(str(write_routine()))
+    assert isinstance(routine, Routine)
+    return compile_timeline(routine)
+
+
+def constant_bed(level: float = 0.5) -> Ambient:
+    return Ambient("constant", np.full((RATE, 2), level, dtype=np.float32))
+
+
+def test_cue_onsets_land_on_their_planned_frames(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, click_clips(timeline))
+    audio = render_all(mix, block=4000)
+    planned = sorted({seconds_to_frames(cue.time) for cue in timeline.cues})
+    assert onsets(audio, quiet_frames=100) == planned  # exact, to the sample
+
+
+def test_any_block_order_gives_the_same_samples(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, click_clips(timeline), ambient=generated("rain"),
+                    tones=ToneStyle.SOFT, chimes=True)
+    whole = mix.render(0, 30 * RATE)
+    rng = np.random.default_rng(1)
+    edges = sorted({0, 30 * RATE, *rng.integers(1, 30 * RATE, size=25).tolist()})
+    pieces = [(a, mix.render(a, b - a)) for a, b in zip(edges, edges[1:], strict=False)]
+    rng.shuffle(pieces)
+    rebuilt = np.concatenate([piece for _, piece in sorted(pieces, key=lambda p: p[0])])
+    np.testing.assert_array_equal(whole, rebuilt)
+
+
+def test_breathing_tones_start_on_the_phase_frames(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, CueClips(), tones=ToneStyle.SOFT)
+    audio = mix.render(0, seconds_to_frames(timeline.steps[0].end))[:, 0]
+    for phase in timeline.phases:
+        frame = seconds_to_frames(phase.start)
+        assert abs(audio[frame - 1]) < 1e-6, "the previous tone has died away"
+        assert audio[frame] != 0, "the new tone starts on its frame"
+        assert np.abs(audio[frame: frame + 960]).max() > 1e-4
+    first = seconds_to_frames(timeline.phases[0].start)
+    assert not audio[:first].any(), "silence before the first breath"
+
+
+def test_every_tone_rises_and_falls_without_a_click() -> None:
+    clips = [breath_tone(ToneStyle.SOFT, True, 4.0), breath_tone(ToneStyle.SOFT, False, 6.0),
+             breath_tone(ToneStyle.BOWL, True, 4.0), step_chime(), closing_bell()]
+    for clip in clips:
+        peak = np.abs(clip).max()
+        assert np.abs(clip[:24]).max() < 0.25 * peak, "starts softly"
+        assert np.abs(clip[-24:]).max() < 0.01 * peak, "ends at silence"
+        assert np.abs(np.diff(clip)).max() < 0.1, "no step in the waveform"
+    assert breath_tone(ToneStyle.OFF, True, 4.0).size == 0
+
+
+def test_a_step_change_has_no_discontinuity(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, CueClips(), ambient=generated("brown-noise"),
+                    tones=ToneStyle.SOFT, chimes=True)
+    boundary = seconds_to_frames(timeline.steps[1].start)
+    around = mix.render(boundary - RATE * 2, RATE * 4)
+    # A click is a corner in the waveform: a large second difference. Smooth sound (the bed,
+    # a chime, a tone) has small ones; a sudden step of 0.01 would show as 0.01.
+    corners = np.abs(np.diff(around, n=2, axis=0)).max(axis=1)
+    assert corners.max() < 0.01
+    chime_at = boundary - seconds_to_frames(CHIME_LEAD_SECONDS)
+    assert rms_dbfs(around[chime_at - boundary + RATE * 2:][:RATE // 2]) > rms_dbfs(
+        around[:RATE // 2]), "the chime is heard"
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_generated_beds_loop_without_a_seam(name: str) -> None:
+    bed = generated(name)
+    assert rms_dbfs(bed.loop) == pytest.approx(-24, abs=0.1)
+    length = bed.loop.shape[0]
+    across = bed.block(length - RATE, 2 * RATE)
+    steps = np.abs(np.diff(across, axis=0)).max(axis=1)
+    seam = steps[RATE - 1]
+    assert seam <= np.percentile(steps, 99.9), "the loop point is like any other instant"
+    # A second centred on the loop point has the level and spectrum of any other second.
+    half = RATE // 2
+    seconds = [bed.loop[i * half:i * half + RATE, 0] for i in range(length // half - 1)]
+    seam_second = across[RATE // 2: RATE + RATE // 2, 0]
+
+    def centroid(window: np.ndarray) -> float:
+        spectrum = np.abs(np.fft.rfft(window * np.hanning(window.size)))
+        return float(np.sum(spectrum * np.arange(spectrum.size)) / np.sum(spectrum))
+
+    levels = [rms_dbfs(window) for window in seconds]
+    centroids = [centroid(window) for window in seconds]
+    assert min(levels) <= rms_dbfs(seam_second) <= max(levels)
+    assert min(centroids) <= centroid(seam_second) <= max(centroids)
+    assert generated(name) is bed  # cached
+    np.testing.assert_array_equal(generated.__wrapped__(name).loop, bed.loop)  # deterministic
+
+
+def test_the_bed_ducks_by_eight_db_under_speech_with_smooth_ramps(timeline: Timeline) -> None:
+    clips = CueClips()
+    speech = np.zeros(RATE, dtype=np.float32)  # a silent "clip" one second long
+    for cue in timeline.cues:
+        clips.add(cue.text, speech, RATE)
+    mix = quiet_mix(timeline, clips, ambient=constant_bed())
+    cue = next(c for c in timeline.cues if c.time > 30)  # away from the session fade-in
+    start = seconds_to_frames(cue.time)
+    audio = mix.render(start - RATE, 3 * RATE)[:, 0]
+    level = 0.5
+    assert audio[0] == pytest.approx(level)
+    ducked = audio[RATE + RATE // 2]
+    assert 20 * np.log10(ducked / level) == pytest.approx(-8, abs=0.05)
+    attack = seconds_to_frames(DUCK_ATTACK_SECONDS)
+    assert audio[RATE - attack - 10] == pytest.approx(level)
+    assert audio[RATE] == pytest.approx(ducked, rel=1e-3)
+    release_end = 2 * RATE + seconds_to_frames(DUCK_RELEASE_SECONDS)
+    assert audio[release_end + 10] == pytest.approx(level)
+    ramp = audio[RATE - attack: RATE]
+    assert np.all(np.diff(ramp) <= 1e-7), "the dip is monotonic"
+
+
+def test_a_volume_change_ramps_over_thirty_milliseconds(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, CueClips(), ambient=constant_bed(),
+                    volumes=Volumes(voice=1, tones=1, ambient=1.0))
+    start = seconds_to_frames(AMBIENT_FADE_IN_SECONDS + 1)
+    mix.render(start, 1000, live=True)
+    mix.set_volumes(Volumes(voice=1, tones=1, ambient=0.25))
+    block = mix.render(start + 1000, 4800, live=True)[:, 0]
+    ramp = seconds_to_frames(VOLUME_RAMP_SECONDS)
+    assert block[0] == pytest.approx(0.5, rel=0.01)
+    assert block[ramp:] == pytest.approx(0.125)
+    assert np.abs(np.diff(block)).max() < 0.5 / ramp * 2, "no zipper step"
+
+
+def test_the_limiter_keeps_peaks_under_full_scale_with_everything_at_maximum(
+        timeline: Timeline) -> None:
+    loud_bed = Ambient("loud", np.full((RATE, 2), 0.9, dtype=np.float32))
+    mix = quiet_mix(timeline, click_clips(timeline, level=1.0), ambient=loud_bed,
+                    tones=ToneStyle.SOFT, chimes=True,
+                    volumes=Volumes(voice=1, tones=1, ambient=1, master=1))
+    audio = render_all(mix)
+    assert np.abs(audio).max() < 1.0
+    assert np.abs(audio).max() > 0.9
+
+
+def test_the_session_ends_with_the_bell_and_a_faded_bed(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, CueClips(), ambient=constant_bed(), chimes=True)
+    end = seconds_to_frames(timeline.duration)
+    tail = mix.render(end, mix.total_frames - end)
+    assert np.abs(tail[-10:]).max() < 1e-3
+    assert rms_dbfs(tail[: RATE // 2] - mix.render(end - RATE // 2, RATE // 2)) > -40
+
+
+def test_a_late_clip_is_spoken_as_soon_as_it_arrives_and_in_order(timeline: Timeline) -> None:
+    clips = click_clips(timeline)
+    full = clips.clip(timeline.cues[0].text)
+    assert full is not None
+    late = CueClips()
+    mix = quiet_mix(timeline, late)
+    block = 4800
+    heard = []
+    for start in range(0, seconds_to_frames(50), block):
+        if start == seconds_to_frames(41):  # the clips arrive at 41 s
+            for cue in timeline.cues:
+                late.add(cue.text, full, RATE)
+        heard.append(mix.render(start, block, live=True))
+    found = onsets(np.concatenate(heard), quiet_frames=100)
+    arrival = seconds_to_frames(41)
+    assert found[0] == arrival  # everything due before 41 s, spoken at once, in order
+    assert all(frame == arrival for frame in found[:1])
+    expected_after = [seconds_to_frames(c.time) for c in timeline.cues if c.time * RATE > arrival]
+    assert found[1:] == sorted(set(expected_after))[: len(found) - 1]

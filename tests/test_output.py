@@ -1,0 +1,105 @@
+"""The live feed through a fake output that pulls blocks, as the audio device would."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backcare_desktop.audio.ambient import Ambient
+from backcare_desktop.audio.mixer import SessionMix
+from backcare_desktop.audio.output import FADE_FRAMES, LiveFeed, StreamClock
+from backcare_desktop.audio.signal import RATE
+from backcare_desktop.routines.loader import resolve_routine
+from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.player import Player, State
+from backcare_desktop.session.timeline import Timeline, compile_timeline
+from tests.audio_helpers import click_clips, quiet_mix
+from tests.conftest import WriteRoutine
+
+BLOCK = 1920  # 40 ms, as the real device asks for
+
+
+@pytest.fixture
+def timeline(write_routine: WriteRoutine) -> Timeline:
+    routine = resolve_routine(str(write_routine()))
+    assert isinstance(routine, Routine)
+    return compile_timeline(routine)
+
+
+class FakeOutput:
+    """Pulls fixed blocks from a feed and ticks the player after each, like the app does."""
+
+    def __init__(self, timeline: Timeline, mix: SessionMix) -> None:
+        self.feed = LiveFeed()
+        self.player = Player(timeline, StreamClock(self.feed, smooth=False))
+        self.feed.follow(mix, lambda: self.player.anchor)
+
+    def play(self, seconds: float) -> np.ndarray:
+        pulled = []
+        for _ in range(round(seconds * RATE / BLOCK)):
+            pulled.append(self.feed.pull(BLOCK))
+            self.player.tick()
+        return np.concatenate(pulled)
+
+
+def noisy_mix(timeline: Timeline) -> SessionMix:
+    rng = np.random.default_rng(3)
+    bed = Ambient("noise", (rng.standard_normal((RATE * 3, 2)) * 0.1).astype(np.float32))
+    return quiet_mix(timeline, click_clips(timeline), ambient=bed)
+
+
+def test_pause_fades_out_and_resume_continues_from_the_paused_frame(timeline: Timeline) -> None:
+    mix = noisy_mix(timeline)
+    output = FakeOutput(timeline, mix)
+    output.player.start()
+    before = output.play(5.0)
+    output.player.pause()
+    held = output.player.position
+    paused = output.play(2.0)
+    assert output.player.position == held
+    fade_out, silence = paused[:BLOCK], paused[BLOCK:]
+    assert not silence.any(), "silence while paused"
+    assert np.abs(fade_out[FADE_FRAMES:]).max() == 0 and np.abs(fade_out[:10]).max() > 0
+    output.player.resume()
+    after = output.play(3.0)
+
+    stopped_at = before.shape[0]  # the session frame where sound stopped
+    offline = mix.render(0, stopped_at + after.shape[0])
+    np.testing.assert_allclose(before, offline[:stopped_at], atol=1e-6)
+    np.testing.assert_allclose(after[FADE_FRAMES:], offline[stopped_at + FADE_FRAMES:],
+                               atol=1e-6)
+    assert np.abs(after[:FADE_FRAMES]).max() <= np.abs(offline[stopped_at:][:FADE_FRAMES]).max()
+
+
+def test_a_skip_cross_fades_without_a_jump(timeline: Timeline) -> None:
+    bed = Ambient("constant", np.full((RATE, 2), 0.4, dtype=np.float32))
+    mix = quiet_mix(timeline, click_clips(timeline, level=0.0), ambient=bed)
+    output = FakeOutput(timeline, mix)
+    output.player.start()
+    output.play(4.0)
+    output.player.seek(30.0)
+    audio = output.play(0.48)
+    np.testing.assert_allclose(audio[:, 0], 0.4, atol=1e-5)  # old and new sum to the same level
+    assert output.player.position == pytest.approx(30.48, abs=1e-6)
+
+
+def test_the_picture_follows_the_frames_heard(timeline: Timeline) -> None:
+    output = FakeOutput(timeline, noisy_mix(timeline))
+    output.player.start()
+    output.play(12.0)
+    assert output.player.position == pytest.approx(12.0 - BLOCK / RATE)
+    assert output.player.current_phase is not None  # 12 s is in an exhale
+
+
+def test_the_closing_bell_rings_out_after_the_last_step(timeline: Timeline) -> None:
+    mix = noisy_mix(timeline)
+    output = FakeOutput(timeline, mix)
+    output.player.start()
+    output.player.seek(timeline.duration - 1)
+    output.play(2.0)
+    assert output.player.state is State.FINISHED
+    assert output.feed.sounding
+    tail = output.play(7.5)
+    assert np.abs(tail[: RATE]).max() > 0, "the tail keeps sounding after the finish"
+    assert not output.feed.sounding
+    assert not tail[-BLOCK:].any()
