@@ -69,7 +69,7 @@ def test_captions_give_every_spoken_cue_at_its_time(timeline: Timeline) -> None:
 
 def test_a_bad_output_name_is_a_clear_error(timeline: Timeline, tmp_path: Path) -> None:
     mix = quiet_mix(timeline, click_clips(timeline))
-    with pytest.raises(ExportError, match="choose a .wav, .flac, .ogg or .mp3"):
+    with pytest.raises(ExportError, match=r"choose a \.wav, \.flac, \.ogg or \.mp3"):
         export_session(mix, tmp_path / "s.aiff")
     with pytest.raises(ExportError, match="no such folder"):
         export_session(mix, tmp_path / "missing" / "s.wav")
