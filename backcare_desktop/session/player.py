@@ -144,6 +144,13 @@ class Player:
     def current_phase(self) -> BreathPhase | None:
         return self._phase
 
+    @property
+    def next_event_time(self) -> float | None:
+        """Session time of the next thing to announce, so a view can sleep until then."""
+        if self._next_mark < len(self._marks):
+            return self._marks[self._next_mark].time
+        return self.timeline.duration if self._state is State.RUNNING else None
+
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
