@@ -1,0 +1,377 @@
+"""The library: routine cards on the left, the chosen routine's set-up panel on the right.
+
+The panel is skippable: double-click or Enter on a card starts the routine with the choices
+remembered for it. A file that failed to load is shown greyed, with its one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backcare_desktop.audio.ambient import GENERATORS
+from backcare_desktop.audio.mixer import Volumes
+from backcare_desktop.routines.loader import Library, RoutineProblem
+from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.plan import format_clock
+from backcare_desktop.session.timeline import Adjustments, compile_timeline
+from backcare_desktop.settings import RoutineChoices, VolumeSettings
+
+
+def label(text: str, role: str = "", wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def minutes_text(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes else f"{round(seconds)} s"
+
+
+def _card(title: str, lines: list[tuple[str, str]], broken: bool = False) -> QFrame:
+    card = QFrame()
+    card.setProperty("role", "card")
+    card.setProperty("broken", broken)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(18, 14, 18, 16)
+    layout.setSpacing(4)
+    layout.addWidget(label(title, "h2"))
+    for text, role in lines:
+        layout.addWidget(label(text, role, wrap=True))
+    card.setAccessibleName(title)
+    return card
+
+
+def _meta(routine: Routine, seconds: float, bundled: bool) -> str:
+    origin = "" if bundled else "  ·  your routine"
+    return f"{minutes_text(seconds)}  ·  {len(routine.steps)} steps{origin}"
+
+
+class RoutineList(QListWidget):
+    """Cards; Enter or double-click starts the current one."""
+
+    activated_routine = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
+            routine_id = self.currentItem().data(Qt.ItemDataRole.UserRole)
+            if routine_id:
+                self.activated_routine.emit(routine_id)
+                return
+        super().keyPressEvent(event)
+
+
+class LibraryPage(QWidget):
+    start_requested = Signal(str)
+    selected = Signal(str)
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        left = QVBoxLayout()
+        left.setContentsMargins(40, 32, 28, 24)
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(label("BACK CARE", "eyebrow"))
+        titles.addWidget(label("Choose a session", "h1"))
+        header.addLayout(titles)
+        header.addStretch()
+        self.settings_button = QPushButton("Settings")
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.setToolTip("Voice, sound, theme and captions (Ctrl+,)")
+        self.settings_button.clicked.connect(self.settings_requested)
+        header.addWidget(self.settings_button, alignment=Qt.AlignmentFlag.AlignTop)
+        left.addLayout(header)
+        left.addSpacing(16)
+        self.list = RoutineList()
+        self.list.setAccessibleName("Routines")
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.currentItemChanged.connect(self._on_current)
+        self.list.itemDoubleClicked.connect(self._on_double_click)
+        self.list.activated_routine.connect(self.start_requested)
+        left.addWidget(self.list)
+        outer.addLayout(left, 3)
+
+        self.setup = SetupPanel()
+        self.setup.start_button.clicked.connect(
+            lambda: self.start_requested.emit(self.setup.routine_id))
+        outer.addWidget(self.setup, 2)
+
+    def show_library(self, library: Library, seconds: Callable[[Routine], float]) -> None:
+        self._library, self._seconds = library, seconds
+        current = self.setup.routine_id
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for item in library.routines:
+                routine = item.routine
+                card = _card(routine.title, [
+                    (_meta(routine, seconds(routine), item.bundled), "muted"),
+                    (routine.summary, ""),
+                ])
+                self._add(card, routine.id)
+            for problem in library.problems:
+                self._add(_broken_card(problem), "")
+        ids = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+        self.list.setCurrentRow(ids.index(current) if current in ids else 0)
+        self._on_current(self.list.currentItem(), None)
+
+    def refresh_lengths(self) -> None:
+        """Updates the length on each card after the person changed durations."""
+        for index in range(self.list.count()):
+            item = self.list.item(index)
+            found = self._library.find(item.data(Qt.ItemDataRole.UserRole) or "")
+            card = self.list.itemWidget(item)
+            if found is not None and card is not None:
+                meta = card.findChildren(QLabel)[1]
+                meta.setText(_meta(found.routine, self._seconds(found.routine), found.bundled))
+
+    def _add(self, card: QFrame, routine_id: str) -> None:
+        item = QListWidgetItem()
+        item.setData(Qt.ItemDataRole.UserRole, routine_id)
+        item.setSizeHint(card.sizeHint())
+        if not routine_id:
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.list.addItem(item)
+        self.list.setItemWidget(item, card)
+
+    def _on_current(self, item: QListWidgetItem | None, _previous: object) -> None:
+        for index in range(self.list.count()):
+            card = self.list.itemWidget(self.list.item(index))
+            card.setProperty("selected", self.list.item(index) is item)
+            card.style().unpolish(card)
+            card.style().polish(card)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole):
+            self.selected.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _on_double_click(self, item: QListWidgetItem) -> None:
+        routine_id = item.data(Qt.ItemDataRole.UserRole)
+        if routine_id:
+            self.start_requested.emit(routine_id)
+
+
+def _broken_card(problem: RoutineProblem) -> QFrame:
+    card = _card(problem.path.name, [("Could not be loaded", "muted"),
+                                     (f"{problem.where + ': ' if problem.where else ''}"
+                                      f"{problem.message}", "muted")], broken=True)
+    card.setToolTip(str(problem))
+    card.setAccessibleName(f"Broken routine file {problem.path.name}: {problem.message}")
+    return card
+
+
+class SetupPanel(QFrame):
+    """Before starting: step durations, fit to a length, soundtrack, volumes."""
+
+    choices_changed = Signal()
+    volumes_changed = Signal()
+    preview_requested = Signal(str)
+    add_soundtrack_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "panel")
+        self.routine_id = ""
+        self.routine: Routine | None = None
+        self._spins: dict[str, QSpinBox] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 32, 28, 24)
+        layout.setSpacing(10)
+        self.title = label("", "h2", wrap=True)
+        self.length = label("", "muted")
+        layout.addWidget(self.title)
+        layout.addWidget(self.length)
+
+        self.safety = label("", "muted", wrap=True)
+        note = QFrame()
+        note.setProperty("role", "note")
+        note_layout = QVBoxLayout(note)
+        note_layout.setContentsMargins(12, 10, 12, 10)
+        note_layout.addWidget(self.safety)
+        layout.addWidget(note)
+
+        fit_row = QHBoxLayout()
+        fit_row.addWidget(label("Fit to"))
+        self.fit = QSpinBox()
+        self.fit.setRange(1, 240)
+        self.fit.setSuffix(" min")
+        self.fit.setFixedWidth(92)
+        self.fit.setAccessibleName("Target session length in minutes")
+        self.fit.setToolTip("Scale every step so the session takes about this long")
+        fit_row.addWidget(self.fit)
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Fit the whole session to this length")
+        self.fit_button.clicked.connect(self._apply_fit)
+        fit_row.addWidget(self.fit_button)
+        fit_row.addStretch()
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Back to the routine's own durations")
+        self.reset_button.clicked.connect(self._reset)
+        fit_row.addWidget(self.reset_button)
+        layout.addLayout(fit_row)
+
+        self.steps_scroll = QScrollArea()
+        self.steps_scroll.setWidgetResizable(True)
+        self.steps_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.steps_scroll, 1)
+
+        sound_row = QHBoxLayout()
+        sound_row.addWidget(label("Soundtrack"))
+        self.ambient = QComboBox()
+        self.ambient.setAccessibleName("Ambient soundtrack")
+        self.ambient.currentIndexChanged.connect(self._on_ambient)
+        sound_row.addWidget(self.ambient, 1)
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.setToolTip("Hear a few seconds of this soundtrack")
+        self.preview_button.clicked.connect(
+            lambda: self.preview_requested.emit(self.ambient.currentData() or "none"))
+        sound_row.addWidget(self.preview_button)
+        layout.addLayout(sound_row)
+        self.add_button = QPushButton("Add soundtrack…")
+        self.add_button.setToolTip("Use your own audio file (wav, flac, ogg, mp3)")
+        self.add_button.clicked.connect(self.add_soundtrack_requested)
+        layout.addWidget(self.add_button, alignment=Qt.AlignmentFlag.AlignLeft)
+
+        self.sliders: dict[str, QSlider] = {}
+        volumes = QGridLayout()
+        for row, (name, text) in enumerate((("voice", "Voice"), ("tones", "Tones"),
+                                            ("ambient", "Soundtrack"))):
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, 100)
+            slider.setAccessibleName(f"{text} volume")
+            slider.setToolTip(f"{text} volume")
+            slider.valueChanged.connect(self.volumes_changed)
+            volumes.addWidget(label(text), row, 0)
+            volumes.addWidget(slider, row, 1)
+            self.sliders[name] = slider
+        layout.addLayout(volumes)
+
+        self.voice_status = label("", "muted")
+        self.voice_progress = QProgressBar()
+        self.voice_progress.setRange(0, 100)
+        self.voice_progress.setAccessibleName("Voice preparation")
+        layout.addWidget(self.voice_status)
+        layout.addWidget(self.voice_progress)
+        self.start_button = QPushButton("Start session")
+        self.start_button.setProperty("role", "primary")
+        self.start_button.setAccessibleName("Start session")
+        self.start_button.setToolTip("Start (Space, or Enter on a card)")
+        layout.addWidget(self.start_button)
+
+    # Filling it in ----------------------------------------------------------------------------
+
+    def show_routine(self, routine: Routine, choices: RoutineChoices,
+                     soundtracks: list[tuple[str, str]]) -> None:
+        self.routine, self.routine_id = routine, routine.id
+        self.title.setText(routine.title)
+        self.safety.setText(routine.safety_note or "Stop if anything hurts.")
+        steps_box = QWidget()
+        grid = QGridLayout(steps_box)
+        grid.setContentsMargins(0, 0, 8, 0)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(0, 1)
+        self._spins.clear()
+        for row, step in enumerate(routine.steps):
+            spin = QSpinBox()
+            spin.setRange(round(step.shortest), round(step.longest))
+            spin.setSingleStep(5)
+            spin.setSuffix(" s")
+            spin.setFixedWidth(92)
+            spin.setAccessibleName(f"{step.title} duration in seconds")
+            spin.setToolTip(f"{format_clock(step.shortest)} to {format_clock(step.longest)}")
+            spin.valueChanged.connect(self._on_step_changed)
+            grid.addWidget(label(step.title), row, 0)
+            grid.addWidget(spin, row, 1)
+            self._spins[step.id] = spin
+        self.steps_scroll.setWidget(steps_box)  # the scroll area deletes the previous one
+        with QSignalBlocker(self.ambient):
+            self.ambient.clear()
+            for value, title in [*((key, title) for key, (title, _) in GENERATORS.items()),
+                                 *soundtracks, ("none", "None")]:
+                self.ambient.addItem(title, value)
+            index = self.ambient.findData(choices.ambient)
+            self.ambient.setCurrentIndex(index if index >= 0 else 0)
+        self._show_durations(choices)
+
+    def show_volumes(self, volumes: VolumeSettings) -> None:
+        for name, slider in self.sliders.items():
+            with QSignalBlocker(slider):
+                slider.setValue(round(Volumes.to_slider(getattr(volumes, name))))
+
+    def volumes(self, master: float) -> VolumeSettings:
+        gains = {name: Volumes.from_slider(slider.value()) for name, slider in self.sliders.items()}
+        return VolumeSettings(**gains, master=master)
+
+    def show_preparation(self, fraction: float, ready: bool, note: str = "") -> None:
+        self.voice_progress.setValue(round(fraction * 100))
+        if note:
+            self.voice_status.setText(note)
+        elif fraction >= 1.0:
+            self.voice_status.setText("Voice ready")
+        else:
+            self.voice_status.setText(f"Preparing the voice… {fraction:.0%}")
+        self.voice_progress.setVisible(fraction < 1.0)
+
+    def choices(self) -> RoutineChoices:
+        assert self.routine is not None
+        changed = {step_id: float(spin.value()) for step_id, spin in self._spins.items()
+                   if spin.value() != round(self.routine.step(step_id).duration)}
+        return RoutineChoices(step_durations=changed, ambient=self.ambient.currentData() or "none")
+
+    # Reacting --------------------------------------------------------------------------------
+
+    def _show_durations(self, choices: RoutineChoices) -> None:
+        assert self.routine is not None
+        timeline = compile_timeline(self.routine, Adjustments(choices.step_durations,
+                                                              choices.fit_minutes))
+        for timed in timeline.steps:
+            spin = self._spins[timed.step.id]
+            with QSignalBlocker(spin):
+                spin.setValue(round(timed.duration))
+        with QSignalBlocker(self.fit):
+            self.fit.setValue(max(1, round(timeline.duration / 60)))
+        self._update_length()
+
+    def _update_length(self) -> None:
+        total = sum(spin.value() for spin in self._spins.values())
+        self.length.setText(f"{format_clock(total)}  ·  {len(self._spins)} steps")
+
+    def _on_step_changed(self) -> None:
+        self._update_length()
+        self.choices_changed.emit()
+
+    def _on_ambient(self) -> None:
+        self.choices_changed.emit()
+
+    def _apply_fit(self) -> None:
+        assert self.routine is not None
+        self._show_durations(RoutineChoices(step_durations={}, fit_minutes=self.fit.value()))
+        self.choices_changed.emit()
+
+    def _reset(self) -> None:
+        self._show_durations(RoutineChoices())
+        self.choices_changed.emit()

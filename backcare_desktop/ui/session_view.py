@@ -1,0 +1,203 @@
+"""The session view and the end screen: they show a snapshot and offer the controls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backcare_desktop.session.plan import format_clock
+from backcare_desktop.session.player import State
+from backcare_desktop.session.snapshot import Snapshot
+from backcare_desktop.session.timeline import PhaseKind, Timeline
+from backcare_desktop.ui.icons import icon
+from backcare_desktop.ui.library import label
+from backcare_desktop.ui.theme import LIGHT, Palette
+from backcare_desktop.ui.widgets import Illustration, SessionBar, StepRing, bubble_size
+
+CONTROLS = (
+    # name, icon, accessible name, tooltip
+    ("restart", "restart", "Restart step", "Restart this step (R)"),
+    ("previous", "previous", "Previous step", "Previous step (Left)"),
+    ("play", "pause", "Pause", "Pause or resume (Space)"),
+    ("next", "next", "Next step", "Next step (Right)"),
+    ("stop", "stop", "Stop session", "Stop and go back to the library (Esc)"),
+)
+
+
+class SessionView(QWidget):
+    command = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.palette_ = LIGHT
+        self.captions = True
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 28, 48, 24)
+        layout.setSpacing(10)
+
+        header = QHBoxLayout()
+        self.routine_title = label("", "eyebrow")
+        self.step_count = label("", "muted")
+        self.session_left = label("", "muted")
+        header.addWidget(self.routine_title)
+        header.addSpacing(12)
+        header.addWidget(self.step_count)
+        header.addStretch()
+        header.addWidget(self.session_left)
+        layout.addLayout(header)
+
+        body = QHBoxLayout()
+        body.setSpacing(32)
+        self.illustration = Illustration()
+        self.illustration.setAccessibleName("Illustration of the step")
+        body.addWidget(self.illustration, 5)
+        self.ring = StepRing()
+        self.ring.setAccessibleName("Time left in this step")
+        body.addWidget(self.ring, 4)
+        layout.addLayout(body, 5)
+
+        self.step_title = label("", "h1", wrap=True)
+        self.side = label("", "chip")
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.step_title, 1)
+        title_row.addWidget(self.side, alignment=Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(title_row)
+        self.instruction = label("", "instruction", wrap=True)
+        self.instruction.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self.instruction)
+        self.caption = label("", "caption", wrap=True)
+        self.caption.setAccessibleName("What the voice is saying")
+        self.caption.setMinimumHeight(28)
+        layout.addWidget(self.caption)
+        self.next_up = label("", "muted")
+        layout.addWidget(self.next_up)
+
+        self.bar = SessionBar()
+        layout.addWidget(self.bar)
+
+        controls = QHBoxLayout()
+        controls.addStretch()
+        self.buttons: dict[str, QToolButton] = {}
+        for name, _, accessible, tip in CONTROLS:
+            button = QToolButton()
+            button.setAccessibleName(accessible)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            primary = name == "play"
+            button.setIconSize(QSize(40, 40) if primary else QSize(26, 26))
+            if primary:
+                button.setProperty("role", "primary")
+                button.setFixedSize(64, 64)
+            button.clicked.connect(lambda _=False, command=name: self.command.emit(command))
+            controls.addWidget(button)
+            controls.addSpacing(6)
+            self.buttons[name] = button
+        controls.addStretch()
+        layout.addLayout(controls)
+        self.set_palette(LIGHT)
+
+    def set_palette(self, palette: Palette) -> None:
+        self.palette_ = palette
+        self.ring.palette_ = palette
+        self.bar.palette_ = palette
+        for name, icon_name, _, _ in CONTROLS:
+            colour = palette.accent_text if name == "play" else palette.text
+            self.buttons[name].setIcon(icon(icon_name, colour))
+        self.update()
+
+    def show_timeline(self, timeline: Timeline) -> None:
+        self.routine_title.setText(timeline.title.upper())
+        self.bar.marks = [step.start / timeline.duration for step in timeline.steps[1:]]
+
+    def show_state(self, state: State) -> None:
+        running = state is State.RUNNING
+        play = self.buttons["play"]
+        play.setIcon(icon("pause" if running else "play", self.palette_.accent_text))
+        play.setAccessibleName("Pause" if running else "Resume")
+
+    def show_snapshot(self, snap: Snapshot, total_steps: int, paused: bool) -> None:
+        step = snap.step.step
+        self.step_count.setText(f"Step {snap.step.index + 1} of {total_steps}")
+        self.session_left.setText(f"{format_clock(snap.session_left)} left")
+        self.illustration.show_illustration(step.illustration, self.palette_)
+        self.step_title.setText(step.title)
+        self.instruction.setText(step.instruction)
+        self.side.setVisible(snap.side is not None)
+        self.side.setText(f"{(snap.side or '').capitalize()} side")
+        self.caption.setText(f"\u201c{snap.caption}\u201d" if snap.caption and self.captions
+                             else "")
+        self.next_up.setText(f"Next: {snap.next_title}" if snap.next_title else "Last step")
+        self.ring.progress = snap.step_progress
+        time_left = format_clock(snap.step_left)
+        if snap.phase is not None:
+            word = {PhaseKind.INHALE: "Breathe in", PhaseKind.EXHALE: "Breathe out"}.get(
+                snap.phase.kind, "Hold")
+            self.ring.breath = (bubble_size(snap.phase.kind.value, snap.phase_fraction), word,
+                                str(snap.phase_count))
+            pattern = step.breathing.label if step.breathing else ""
+            self.ring.under_text = f"{time_left}  ·  {pattern}"
+        else:
+            self.ring.breath = None
+            self.ring.centre_text = time_left
+            self.ring.under_text = "paused" if paused else ""
+        self.ring.setAccessibleDescription(f"{time_left} left in {step.title}")
+        self.ring.update()
+        self.bar.progress = snap.session_progress
+        self.bar.update()
+
+
+class EndView(QWidget):
+    """A short, calm end screen."""
+
+    again = Signal()
+    library = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.addStretch(2)
+        self.illustration = Illustration()
+        self.illustration.setFixedSize(180, 180)
+        layout.addWidget(self.illustration, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(12)
+        heading = label("Well done.", "h1")
+        heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(heading)
+        self.summary = label("", "muted")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.summary)
+        advice = label("Take a moment before you get up. Roll to your side, and rise slowly.",
+                       "caption", wrap=True)
+        advice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(advice)
+        layout.addSpacing(20)
+        row = QHBoxLayout()
+        row.addStretch()
+        self.library_button = QPushButton("Back to the library")
+        self.library_button.clicked.connect(self.library)
+        self.again_button = QPushButton("Once more")
+        self.again_button.setProperty("role", "primary")
+        self.again_button.clicked.connect(self.again)
+        row.addWidget(self.library_button)
+        row.addSpacing(10)
+        row.addWidget(self.again_button)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch(3)
+
+    def show_result(self, timeline: Timeline, palette: Palette) -> None:
+        self.illustration.show_illustration("breathing-at-rest", palette)
+        self.summary.setText(f"{timeline.title}  ·  {format_clock(timeline.duration)}  ·  "
+                             f"{len(timeline.steps)} steps")
+
+

@@ -1,0 +1,177 @@
+"""The session view's drawn parts: illustration, step ring, breathing pacer, session bar.
+
+Each only paints what it is given; none reads the clock or the player itself.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from backcare_desktop.paths import assets_dir
+from backcare_desktop.ui.theme import LIGHT, Palette
+
+# The drawing colours the SVG files are made with, swapped for the theme's at load time.
+_SVG_INK, _SVG_ACCENT, _SVG_SOFT = "#2E3A4F", "#5B8DEF", "#C9D6EE"
+
+
+@lru_cache(maxsize=64)
+def _svg(name: str, palette: Palette) -> QSvgRenderer:
+    folder = assets_dir() / "illustrations"
+    path = folder / f"{name}.svg"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = (folder / "placeholder.svg").read_text(encoding="utf-8")
+    text = (text.replace(_SVG_INK, palette.ink).replace(_SVG_ACCENT, palette.accent)
+            .replace(_SVG_SOFT, palette.soft))
+    renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
+    if not renderer.isValid():
+        return _svg("placeholder", palette)
+    return renderer
+
+
+class Illustration(QWidget):
+    """One of the routine illustrations, or a neutral placeholder for an unknown name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name = "placeholder"
+        self._palette = LIGHT
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 160)
+
+    def show_illustration(self, name: str, palette: Palette) -> None:
+        if (name, palette) != (self._name, self._palette):
+            self._name, self._palette = name, palette
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        side = min(self.width(), self.height())
+        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _svg(self._name, self._palette).render(painter, target)
+
+
+def _pen(colour: str, width: float) -> QPen:
+    pen = QPen(QColor(colour), width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
+class StepRing(QWidget):
+    """The step's progress as a ring, with the time left (or the breathing pacer) inside."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.progress = 0.0
+        self.centre_text = ""
+        self.under_text = ""
+        self.breath: tuple[float, str, str] | None = None
+        """While breathing: (bubble size 0..1, phase word, count) for the pacer inside."""
+        self.palette_ = LIGHT
+        self.setMinimumSize(220, 220)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 320)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = self.palette_
+        side = min(self.width(), self.height()) - 16
+        width = max(8.0, side * 0.045)
+        box = QRectF((self.width() - side) / 2 + width / 2, (self.height() - side) / 2 + width / 2,
+                     side - width, side - width)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(_pen(p.track, width))
+        painter.drawEllipse(box)
+        if self.progress > 0:
+            painter.setPen(_pen(p.accent, width))
+            painter.drawArc(box, 90 * 16, -round(360 * 16 * min(self.progress, 1.0)))
+        centre = box.center()
+        if self.breath is not None:
+            self._paint_pacer(painter, box, centre)
+        else:
+            font = QFont(self.font())
+            font.setPixelSize(max(18, round(side * 0.2)))
+            font.setWeight(QFont.Weight.Light)
+            painter.setFont(font)
+            painter.setPen(QColor(p.text))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.centre_text)
+        if self.under_text:
+            font = QFont(self.font())
+            font.setPixelSize(max(12, round(side * 0.055)))
+            painter.setFont(font)
+            painter.setPen(QColor(p.muted))
+            below = QRectF(box.left(), centre.y() + side * 0.16, box.width(), side * 0.12)
+            painter.drawText(below, Qt.AlignmentFlag.AlignCenter, self.under_text)
+
+    def _paint_pacer(self, painter: QPainter, box: QRectF, centre: QPointF) -> None:
+        assert self.breath is not None
+        size, word, count = self.breath
+        p = self.palette_
+        smallest, largest = box.width() * 0.18, box.width() * 0.40
+        radius = smallest + (largest - smallest) * size
+        painter.setPen(Qt.PenStyle.NoPen)
+        glow = QColor(p.accent)
+        glow.setAlphaF(0.14)
+        painter.setBrush(glow)
+        painter.drawEllipse(centre, radius * 1.12, radius * 1.12)
+        painter.setBrush(QColor(p.accent_soft))
+        painter.drawEllipse(centre, radius, radius)
+        font = QFont(self.font())
+        font.setPixelSize(max(16, round(box.width() * 0.09)))
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.setPen(QColor(p.accent))
+        label = QRectF(box.left(), centre.y() - box.width() * 0.1, box.width(), box.width() * 0.12)
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, word)
+        font.setPixelSize(max(14, round(box.width() * 0.075)))
+        font.setWeight(QFont.Weight.Normal)
+        painter.setFont(font)
+        number = QRectF(box.left(), centre.y() + box.width() * 0.01, box.width(),
+                        box.width() * 0.1)
+        painter.drawText(number, Qt.AlignmentFlag.AlignCenter, count)
+
+
+def bubble_size(kind: str, fraction: float) -> float:
+    """How full the pacer is: it grows on the in-breath, holds, shrinks on the out-breath,
+    on an eased curve that feels like breathing rather than a machine."""
+    eased = 0.5 - 0.5 * math.cos(math.pi * min(max(fraction, 0.0), 1.0))
+    return {"inhale": eased, "hold_in": 1.0, "exhale": 1.0 - eased}.get(kind, 0.0)
+
+
+class SessionBar(QWidget):
+    """The whole session's progress, with a mark at every step boundary."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.progress = 0.0
+        self.marks: list[float] = []
+        self.palette_ = LIGHT
+        self.setFixedHeight(18)
+        self.setAccessibleName("Session progress")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = self.palette_
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        y = self.height() / 2
+        left, right = 6.0, self.width() - 6.0
+        painter.setPen(_pen(p.track, 6))
+        painter.drawLine(QPointF(left, y), QPointF(right, y))
+        if self.progress > 0:
+            painter.setPen(_pen(p.accent, 6))
+            painter.drawLine(QPointF(left, y),
+                             QPointF(left + (right - left) * min(self.progress, 1.0), y))
+        painter.setPen(_pen(p.window, 3))
+        for mark in self.marks:
+            x = left + (right - left) * mark
+            painter.drawLine(QPointF(x, y - 3), QPointF(x, y + 3))
