@@ -138,7 +138,7 @@ class LibraryPage(QWidget):
             for problem in library.problems:
                 self._add(_broken_card(problem), "")
         ids = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
-        self.list.setCurrentRow(ids.index(current) if current in ids else 0)
+        self.list.setCurrentRow(ids.index(current) if current and current in ids else 0)
         self._on_current(self.list.currentItem(), None)
 
     def refresh_lengths(self) -> None:
@@ -176,11 +176,11 @@ class LibraryPage(QWidget):
 
 
 def _broken_card(problem: RoutineProblem) -> QFrame:
-    card = _card(problem.path.name, [("Could not be loaded", "muted"),
-                                     (f"{problem.where + ': ' if problem.where else ''}"
-                                      f"{problem.message}", "muted")], broken=True)
+    reason = f"{problem.where + ': ' if problem.where else ''}{problem.message}"
+    card = _card(problem.path.name, [("Could not be loaded", "muted"), (reason, "muted")],
+                 broken=True)
     card.setToolTip(str(problem))
-    card.setAccessibleName(f"Broken routine file {problem.path.name}: {problem.message}")
+    card.setAccessibleName(f"Broken routine file {problem.path.name}: {reason}")
     return card
 
 

@@ -300,6 +300,18 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
         self.presenter.start()
 
+    def show_moment(self, routine: Routine, at: float, end: bool = False) -> None:
+        """The session view (or the end screen) at `at` seconds, silent and still: what the
+        screenshot command draws."""
+        timeline = self._timeline(routine)
+        self.presenter.load(timeline)
+        self.session_view.show_timeline(timeline)
+        self.stack.setCurrentWidget(self.session_view)
+        self.presenter.start()
+        self.presenter.seek(min(max(at, 0.0), timeline.duration))
+        if end:
+            self._on_finished()
+
     def _render_session(self) -> None:
         snap = self.presenter.snapshot()
         timeline = self.presenter.timeline

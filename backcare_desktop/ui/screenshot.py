@@ -31,20 +31,15 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
         library.routines.append(LoadedRoutine(routine, Path(routine.id), bundled=False))
     settings = Settings(theme=theme_name, voice="none")  # type: ignore[arg-type]
     window = MainWindow(ManualClock(), None, settings, library, save=False)
+    smallest = window.minimumSize()
+    if size[0] < smallest.width() or size[1] < smallest.height():
+        raise ScreenshotError(f"--size must be at least {smallest.width()}x{smallest.height()}, "
+                              "the window's smallest size")
     window.resize(*size)
     window.library_page.list.setCurrentRow(
         [item.routine.id for item in library.routines].index(routine.id))
     if view in ("session", "end"):
-        window.prepared = None
-        timeline = window._timeline(routine)
-        window.presenter.load(timeline)
-        window.session_view.show_timeline(timeline)
-        window.stack.setCurrentWidget(window.session_view)
-        window.presenter.start()
-        window.presenter.seek(min(max(at, 0.0), timeline.duration))
-        if view == "end":
-            window.end_view.show_result(timeline, window.palette_)
-            window.stack.setCurrentWidget(window.end_view)
+        window.show_moment(routine, at, end=view == "end")
     window.show()
     app.processEvents()
     if not window.grab().save(str(out), "PNG"):

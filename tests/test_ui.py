@@ -1,0 +1,225 @@
+"""The window, driven headless with a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from backcare_desktop.cli import main
+from backcare_desktop.paths import bundled_routines_dir
+from backcare_desktop.routines.loader import load_library
+from backcare_desktop.session.player import ManualClock, State
+from backcare_desktop.settings import (
+    RoutineChoices,
+    Settings,
+    load_settings,
+    save_settings,
+    settings_path,
+)
+from backcare_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def user_routines(tmp_path: Path) -> Path:
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('id = "broken"\ntitle = "Broken"\nsteps = []\n')
+    return folder
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, clock: ManualClock, user_routines: Path) -> MainWindow:
+    settings = Settings(voice="none", theme="light")
+    settings.routines["desk-break"] = RoutineChoices(ambient="none")
+    settings.routines["full-back-care"] = RoutineChoices(ambient="none")
+    library = load_library(bundled_routines_dir(), user_routines)
+    win = MainWindow(clock, None, settings, library, save=False)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def start(window: MainWindow, qtbot: QtBot, routine_id: str = "desk-break") -> None:
+    window.start_routine(routine_id)
+    # Preparation runs on a worker thread; this waits for it, it measures no timing.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.session_view, timeout=10_000)
+
+
+def advance(window: MainWindow, clock: ManualClock, seconds: float, step: float = 0.5) -> None:
+    for _ in range(round(seconds / step)):
+        clock.advance(step)
+        window.presenter.tick()
+
+
+def test_the_library_shows_every_routine_and_the_broken_file(window: MainWindow) -> None:
+    cards = [window.library_page.list.itemWidget(window.library_page.list.item(i))
+             for i in range(window.library_page.list.count())]
+    names = [card.accessibleName() for card in cards]
+    assert names[:3] == ["Breathe and unwind", "Desk break: neck and shoulders",
+                         "Full back care"]
+    assert "broken.toml" in names[3]
+    assert names[3].endswith("broken.toml: steps: must not be empty")
+    assert not window.library_page.list.item(3).flags() & Qt.ItemFlag.ItemIsEnabled
+
+
+def test_starting_a_routine_advances_steps_and_the_ring(window: MainWindow, qtbot: QtBot,
+                                                        clock: ManualClock) -> None:
+    start(window, qtbot)
+    view = window.session_view
+    assert view.step_title.text() == "Sit tall"
+    assert view.step_count.text() == "Step 1 of 5"
+    advance(window, clock, 20)
+    assert view.ring.progress == pytest.approx(20 / 48, abs=0.02)
+    assert view.ring.breath is not None, "the first step has a breathing pacer"
+    advance(window, clock, 30)
+    assert view.step_title.text() == "Shoulder rolls"
+    assert view.ring.breath is None
+    assert view.ring.centre_text == "0:58"
+    assert view.caption.text() == "\u201cSit back in your chair\u201d" or view.caption.text()
+
+
+def test_a_whole_session_ends_on_the_end_screen(window: MainWindow, qtbot: QtBot,
+                                                clock: ManualClock) -> None:
+    start(window, qtbot)
+    timeline = window.presenter.timeline
+    assert timeline is not None
+    advance(window, clock, timeline.duration + 1, step=1.0)
+    assert window.stack.currentWidget() is window.end_view
+    assert "Desk break" in window.end_view.summary.text()
+
+
+def test_every_shortcut_does_what_it_says(window: MainWindow, qtbot: QtBot,
+                                          clock: ManualClock) -> None:
+    start(window, qtbot)
+    advance(window, clock, 5)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.presenter.state is State.PAUSED
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.presenter.state is State.RUNNING
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.session_view.step_title.text() == "Shoulder rolls"
+    advance(window, clock, 10)
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert window.presenter.player is not None
+    assert window.presenter.player.position == pytest.approx(48)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.session_view.step_title.text() == "Sit tall"
+    qtbot.keyClick(window, Qt.Key.Key_MediaNext)
+    assert window.session_view.step_title.text() == "Shoulder rolls"
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.isFullScreen()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.isFullScreen()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.library_page
+    assert window.presenter.state is State.IDLE
+
+
+def test_controls_have_names_and_tooltips_with_their_shortcuts(window: MainWindow) -> None:
+    for button in window.session_view.buttons.values():
+        assert button.accessibleName()
+        assert "(" in button.toolTip()
+
+
+def test_the_duration_editor_clamps_and_fits(window: MainWindow) -> None:
+    window.library_page.list.setCurrentRow(2)  # full back care
+    setup = window.library_page.setup
+    assert setup.routine_id == "full-back-care"
+    spin = setup._spins["settle"]
+    spin.setValue(5000)
+    assert spin.value() == 180  # the step's maximum
+    assert window.settings.routines["full-back-care"].step_durations["settle"] == 180
+    setup.fit.setValue(12)
+    setup.fit_button.click()
+    total = sum(s.value() for s in setup._spins.values())
+    assert abs(total - 12 * 60) <= 10
+    assert "12:" in setup.length.text()
+    setup.reset_button.click()
+    assert setup._spins["settle"].value() == 70
+
+
+def test_volume_sliders_reach_the_settings(window: MainWindow) -> None:
+    slider = window.library_page.setup.sliders["ambient"]
+    slider.setValue(50)
+    assert window.settings.volumes.ambient == pytest.approx(0.125)
+
+
+def test_an_undecodable_soundtrack_gets_a_message_and_changes_nothing(
+        window: MainWindow, tmp_path: Path) -> None:
+    bad = tmp_path / "noise.mp3"
+    bad.write_bytes(b"not audio at all" * 100)
+    before = window.settings.model_copy(deep=True)
+    assert not window.add_soundtrack(bad)
+    assert "Could not add the soundtrack: noise.mp3" in window.statusBar().currentMessage()
+    assert window.settings == before
+
+
+def test_a_good_soundtrack_is_kept_and_selected(window: MainWindow, tmp_path: Path) -> None:
+    good = tmp_path / "my_waves.wav"
+    with wave.open(str(good), "wb") as clip:
+        clip.setnchannels(1)
+        clip.setsampwidth(2)
+        clip.setframerate(22050)
+        tone = np.sin(np.arange(22050 * 4) * 2 * np.pi * 220 / 22050) * 8000
+        clip.writeframes(tone.astype("<i2").tobytes())
+    assert window.add_soundtrack(good)
+    kept = window.settings.soundtracks[-1]
+    assert Path(kept).exists() and Path(kept).name == "my_waves.wav"
+    assert window.library_page.setup.ambient.currentData() == kept
+
+
+def test_settings_round_trip_and_survive_corruption(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings = Settings(theme="dark", speaking_rate=0.9)
+    settings.routines["desk-break"] = RoutineChoices(step_durations={"sit-tall": 60},
+                                                     ambient="ocean")
+    save_settings(settings, path)
+    loaded, message = load_settings(path)
+    assert loaded == settings and message == ""
+    path.write_text("{ not json")
+    loaded, message = load_settings(path)
+    assert loaded == Settings()
+    assert "is damaged" in message and "moved it to settings.json." in message
+    assert not path.exists() and list(tmp_path.glob("settings.json.*.bad"))
+    path.write_text(json.dumps({"version": 99}))
+    loaded, message = load_settings(path)
+    assert "unknown version (99)" in message
+
+
+def test_the_window_saves_choices_in_the_config_folder(qtbot: QtBot, clock: ManualClock,
+                                                       user_routines: Path) -> None:
+    library = load_library(bundled_routines_dir(), user_routines)
+    window = MainWindow(clock, None, Settings(voice="none"), library, save=True)
+    qtbot.addWidget(window)
+    window.library_page.setup._spins["arrive"].setValue(90)
+    window.close()
+    saved, message = load_settings(settings_path())
+    assert message == ""
+    assert saved.routines["breathe-and-unwind"].step_durations == {"arrive": 90}
+
+
+def test_the_screenshot_command_draws_different_moments(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    assert main(["screenshot", "desk-break", "--at", "10", "--out", str(first)]) == 0
+    assert main(["screenshot", "desk-break", "--at", "100", "--out", str(second),
+                 "--size", "1000x700", "--theme", "dark"]) == 0
+    a, b = QImage(str(first)), QImage(str(second))
+    assert (a.width(), a.height()) == (1280, 800) and (b.width(), b.height()) == (1000, 700)
+    colours = {a.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 800, 37)}
+    assert len(colours) > 5, "not blank"
+    third = tmp_path / "c.png"
+    assert main(["screenshot", "desk-break", "--at", "100", "--out", str(third)]) == 0
+    assert QImage(str(third)) != a
+    assert main(["screenshot", "desk-break", "--size", "300x200", "--out", str(third)]) == 1
