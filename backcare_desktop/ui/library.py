@@ -7,17 +7,16 @@ remembered for it. A file that failed to load is shown greyed, with its one-line
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -49,37 +48,103 @@ def minutes_text(seconds: float) -> str:
     return f"{minutes} min" if minutes else f"{round(seconds)} s"
 
 
-def _card(title: str, lines: list[tuple[str, str]], broken: bool = False) -> QFrame:
-    card = QFrame()
-    card.setProperty("role", "card")
-    card.setProperty("broken", broken)
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(18, 14, 18, 16)
-    layout.setSpacing(4)
-    layout.addWidget(label(title, "h2"))
-    for text, role in lines:
-        layout.addWidget(label(text, role, wrap=True))
-    card.setAccessibleName(title)
-    return card
-
-
 def _meta(routine: Routine, seconds: float, bundled: bool) -> str:
     origin = "" if bundled else "  ·  your routine"
     return f"{minutes_text(seconds)}  ·  {len(routine.steps)} steps{origin}"
 
 
-class RoutineList(QListWidget):
-    """Cards; Enter or double-click starts the current one."""
+class Card(QFrame):
+    """A routine's card, or a greyed one for a file that did not load (`routine_id` empty)."""
 
-    activated_routine = Signal(str)
+    clicked = Signal()
+    double_clicked = Signal()
+
+    def __init__(self, routine_id: str, title: str, lines: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.routine_id = routine_id
+        self.setProperty("role", "card")
+        self.setProperty("broken", not routine_id)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 16)
+        layout.setSpacing(4)
+        layout.addWidget(label(title, "h2"))
+        self.lines = [label(text, role, wrap=True) for text, role in lines]
+        for line in self.lines:
+            layout.addWidget(line)
+        self.setAccessibleName(title)
+
+    def set_selected(self, selected: bool) -> None:
+        self.setProperty("selected", selected)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.double_clicked.emit()
+
+
+class CardList(QScrollArea):
+    """Cards in a column: click or Up/Down selects, double-click or Enter starts."""
+
+    current_changed = Signal(str)
+    activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.cards: list[Card] = []
+        self.current = -1
+
+    def set_cards(self, cards: list[Card]) -> None:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.setSpacing(10)
+        for index, card in enumerate(cards):
+            column.addWidget(card)
+            if card.routine_id:
+                card.clicked.connect(lambda i=index: self.set_current(i))
+                card.double_clicked.connect(lambda i=index: self._activate(i))
+            else:
+                card.setEnabled(False)
+        column.addStretch()
+        self.cards = cards
+        self.current = -1
+        self.setWidget(box)  # deletes the previous cards
+
+    @property
+    def current_id(self) -> str:
+        return self.cards[self.current].routine_id if 0 <= self.current < len(self.cards) else ""
+
+    def set_current(self, index: int) -> None:
+        if not 0 <= index < len(self.cards) or not self.cards[index].routine_id:
+            return
+        self.current = index
+        for position, card in enumerate(self.cards):
+            card.set_selected(position == index)
+        self.ensureWidgetVisible(self.cards[index])
+        self.current_changed.emit(self.cards[index].routine_id)
+
+    def _activate(self, index: int) -> None:
+        self.set_current(index)
+        self.activated.emit(self.current_id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
-            routine_id = self.currentItem().data(Qt.ItemDataRole.UserRole)
-            if routine_id:
-                self.activated_routine.emit(routine_id)
-                return
-        super().keyPressEvent(event)
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current_id:
+            self.activated.emit(self.current_id)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = -1 if key == Qt.Key.Key_Up else 1
+            index = self.current + step
+            while 0 <= index < len(self.cards) and not self.cards[index].routine_id:
+                index += step
+            self.set_current(index)
+        else:
+            super().keyPressEvent(event)
 
 
 class LibraryPage(QWidget):
@@ -109,12 +174,10 @@ class LibraryPage(QWidget):
         header.addWidget(self.settings_button, alignment=Qt.AlignmentFlag.AlignTop)
         left.addLayout(header)
         left.addSpacing(16)
-        self.list = RoutineList()
+        self.list = CardList()
         self.list.setAccessibleName("Routines")
-        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        self.list.currentItemChanged.connect(self._on_current)
-        self.list.itemDoubleClicked.connect(self._on_double_click)
-        self.list.activated_routine.connect(self.start_requested)
+        self.list.current_changed.connect(self.selected)
+        self.list.activated.connect(self.start_requested)
         left.addWidget(self.list)
         outer.addLayout(left, 3)
 
@@ -126,61 +189,36 @@ class LibraryPage(QWidget):
     def show_library(self, library: Library, seconds: Callable[[Routine], float]) -> None:
         self._library, self._seconds = library, seconds
         current = self.setup.routine_id
-        with QSignalBlocker(self.list):
-            self.list.clear()
-            for item in library.routines:
-                routine = item.routine
-                card = _card(routine.title, [
-                    (_meta(routine, seconds(routine), item.bundled), "muted"),
-                    (routine.summary, ""),
-                ])
-                self._add(card, routine.id)
-            for problem in library.problems:
-                self._add(_broken_card(problem), "")
-        ids = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
-        self.list.setCurrentRow(ids.index(current) if current and current in ids else 0)
-        self._on_current(self.list.currentItem(), None)
+        cards = [Card(item.routine.id, item.routine.title, [
+            (_meta(item.routine, seconds(item.routine), item.bundled), "muted"),
+            (item.routine.summary, ""),
+        ]) for item in library.routines]
+        by_file: dict[Path, list[RoutineProblem]] = {}
+        for problem in library.problems:
+            by_file.setdefault(problem.path, []).append(problem)
+        cards += [_broken_card(problems) for problems in by_file.values()]
+        self.list.set_cards(cards)
+        ids = [card.routine_id for card in cards]
+        self.list.set_current(ids.index(current) if current and current in ids else 0)
 
     def refresh_lengths(self) -> None:
         """Updates the length on each card after the person changed durations."""
-        for index in range(self.list.count()):
-            item = self.list.item(index)
-            found = self._library.find(item.data(Qt.ItemDataRole.UserRole) or "")
-            card = self.list.itemWidget(item)
-            if found is not None and card is not None:
-                meta = card.findChildren(QLabel)[1]
-                meta.setText(_meta(found.routine, self._seconds(found.routine), found.bundled))
-
-    def _add(self, card: QFrame, routine_id: str) -> None:
-        item = QListWidgetItem()
-        item.setData(Qt.ItemDataRole.UserRole, routine_id)
-        item.setSizeHint(card.sizeHint())
-        if not routine_id:
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-        self.list.addItem(item)
-        self.list.setItemWidget(item, card)
-
-    def _on_current(self, item: QListWidgetItem | None, _previous: object) -> None:
-        for index in range(self.list.count()):
-            card = self.list.itemWidget(self.list.item(index))
-            card.setProperty("selected", self.list.item(index) is item)
-            card.style().unpolish(card)
-            card.style().polish(card)
-        if item is not None and item.data(Qt.ItemDataRole.UserRole):
-            self.selected.emit(item.data(Qt.ItemDataRole.UserRole))
-
-    def _on_double_click(self, item: QListWidgetItem) -> None:
-        routine_id = item.data(Qt.ItemDataRole.UserRole)
-        if routine_id:
-            self.start_requested.emit(routine_id)
+        for card in self.list.cards:
+            found = self._library.find(card.routine_id) if card.routine_id else None
+            if found is not None:
+                card.lines[0].setText(_meta(found.routine, self._seconds(found.routine),
+                                            found.bundled))
 
 
-def _broken_card(problem: RoutineProblem) -> QFrame:
-    reason = f"{problem.where + ': ' if problem.where else ''}{problem.message}"
-    card = _card(problem.path.name, [("Could not be loaded", "muted"), (reason, "muted")],
-                 broken=True)
-    card.setToolTip(str(problem))
-    card.setAccessibleName(f"Broken routine file {problem.path.name}: {reason}")
+def _broken_card(problems: list[RoutineProblem]) -> Card:
+    """One greyed card per file, with each problem on its own line."""
+    reasons = [f"{problem.where + ': ' if problem.where else ''}{problem.message}"
+               for problem in problems]
+    name = problems[0].path.name
+    card = Card("", name, [("Could not be loaded", "muted"),
+                           *((reason, "muted") for reason in reasons)])
+    card.setToolTip("\n".join(str(problem) for problem in problems))
+    card.setAccessibleName(f"Broken routine file {name}: {'; '.join(reasons)}")
     return card
 
 

@@ -36,7 +36,7 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
         raise ScreenshotError(f"--size must be at least {smallest.width()}x{smallest.height()}, "
                               "the window's smallest size")
     window.resize(*size)
-    window.library_page.list.setCurrentRow(
+    window.library_page.list.set_current(
         [item.routine.id for item in library.routines].index(routine.id))
     if view in ("session", "end"):
         window.show_moment(routine, at, end=view == "end")

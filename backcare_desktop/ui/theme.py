@@ -102,11 +102,9 @@ def stylesheet(p: Palette) -> str:
     QFrame[role="note"] {{ background: {p.raised}; border: 1px solid {p.border};
                           border-radius: 10px; }}
     QFrame[role="panel"] {{ background: {p.surface}; border-left: 1px solid {p.border}; }}
-    QListWidget {{ background: transparent; border: none; outline: none; }}
-    QListWidget::item {{ border: none; padding: 0px; margin: 0px 0px 10px 0px; }}
-    QListWidget::item:selected {{ background: transparent; }}
     QFrame[role="card"][selected="true"] {{ border: 2px solid {p.accent}; }}
-    QFrame[role="card"][broken="true"] {{ background: {p.raised}; }}
+    QFrame[role="card"][broken="true"] {{ background: {p.raised}; border-style: dashed; }}
+    QLabel:disabled {{ color: {p.muted}; }}
     QPushButton {{ background: {p.surface}; border: 1px solid {p.border}; border-radius: 10px;
                   padding: 8px 16px; }}
     QPushButton:hover {{ border-color: {p.accent}; }}
