@@ -6,6 +6,8 @@ Piper to espeak-ng, and says why in `fallback_reason`, so the app can show it on
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import io
 import shutil
@@ -131,7 +133,20 @@ class PiperEngine:
 
     def release(self) -> None:
         with self._lock:
+            if self._voice is None:
+                return
             self._voice = None
+        gc.collect()
+        _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Asks glibc to hand freed heap back to the system: without it the ~90 MB the model
+    used stays in the process for the whole session (measured in `make bench`)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the memory is reused by the process instead
 
 
 class EspeakEngine:

@@ -1,0 +1,20 @@
+"""`make bench`: every benchmark, one after the other; figures, never pass or fail."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import audio, ui, voice
+
+SUITES = {"audio": audio.run, "voice": voice.run, "ui": ui.run}
+
+
+def main(names: list[str]) -> int:
+    for name in names or list(SUITES):
+        SUITES[name]()
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
