@@ -58,7 +58,11 @@ def _parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser("plan", help="print a routine's compiled timeline")
     _add_session_arguments(plan)
-    plan.add_argument("--json", action="store_true", help="machine-readable output")
+    plan.add_argument("--json", action="store_true",
+                      help="machine-readable output, with each cue's spoken length in seconds "
+                           "where the voice has already made it")
+    plan.add_argument("--voice", choices=("piper", "espeak"), default="piper",
+                      help="whose spoken lengths --json reports (default: piper)")
     plan.set_defaults(run=_run_plan)
 
     render = commands.add_parser("render", help="write a whole session to an audio file")
@@ -129,7 +133,11 @@ def _run_check(args: argparse.Namespace) -> int:
 def _run_plan(args: argparse.Namespace) -> int:
     timeline = _timeline(args)
     if args.json:
-        print(json.dumps(timeline_to_dict(timeline), indent=2))
+        from backcare_desktop.voice.engines import create_engine
+        from backcare_desktop.voice.prepare import cached_speech_seconds
+
+        lengths = cached_speech_seconds(create_engine(args.voice))
+        print(json.dumps(timeline_to_dict(timeline, lengths), indent=2))
     else:
         print(timeline_to_text(timeline))
     return 0

@@ -162,6 +162,20 @@ def test_bundled_routines_fit_their_slots_with_the_default_voice(
     assert main(["check", "--voice", *files]) == 0, capsys.readouterr().out
 
 
+def test_plan_json_reports_spoken_lengths_once_synthesised(
+        write_routine: WriteRoutine, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    path = str(write_routine())
+    assert main(["plan", path, "--json", "--voice", "espeak"]) == 0
+    assert all("spoken_seconds" not in cue for cue in json.loads(capsys.readouterr().out)["cues"])
+    assert main(["check", "--voice", path]) in (0, 1)  # fills the cache with the default voice
+    capsys.readouterr()
+    assert main(["plan", path, "--json"]) == 0
+    cues = json.loads(capsys.readouterr().out)["cues"]
+    assert all(0.3 < cue["spoken_seconds"] < 4 for cue in cues)
+
+
 def test_check_voice_warns_where_speech_overruns(write_routine: WriteRoutine,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     from tests.conftest import VALID_ROUTINE

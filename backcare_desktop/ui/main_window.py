@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self._engine: SpeechEngine | None = None
         self._mix: SessionMix | None = None
         self._pending_start = False
+        self._said_once: set[str] = set()
         self.relay = _StatusRelay(self)
         self.relay.message.connect(self.show_message)
 
@@ -176,8 +177,7 @@ class MainWindow(QMainWindow):
     def engine(self) -> SpeechEngine:
         if self._engine is None:
             self._engine = create_engine(self.settings.voice)
-            if self._engine.fallback_reason:
-                self.show_message(self._engine.fallback_reason.capitalize() + ".")
+            self._say_once(self._engine.fallback_reason)
         return self._engine
 
     def _on_poll(self) -> None:
@@ -195,9 +195,7 @@ class MainWindow(QMainWindow):
             self._begin()
         if prepared.voice.done.is_set() and not self._pending_start:
             self._poll.stop()
-            engine = self.engine()
-            if engine.fallback_reason and "espeak" in engine.fallback_reason:
-                self.show_message(engine.fallback_reason.capitalize() + ".")
+            self._say_once(self.engine().fallback_reason)
 
     def _on_choices_changed(self) -> None:
         setup = self.library_page.setup
@@ -406,6 +404,12 @@ class MainWindow(QMainWindow):
             theme.apply(app, self.palette_)
         self.session_view.set_palette(self.palette_)
         self._render_session()
+
+    def _say_once(self, reason: str) -> None:
+        """A voice fallback is worth one message per run, not one per routine."""
+        if reason and reason not in self._said_once:
+            self._said_once.add(reason)
+            self.show_message(reason[0].upper() + reason[1:] + ".")
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 12_000)

@@ -6,6 +6,7 @@ Piper to espeak-ng, and says why in `fallback_reason`, so the app can show it on
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import hashlib
@@ -143,10 +144,8 @@ class PiperEngine:
 def _return_freed_memory() -> None:
     """Asks glibc to hand freed heap back to the system: without it the ~90 MB the model
     used stays in the process for the whole session (measured in `make bench`)."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: the process reuses it
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: the memory is reused by the process instead
 
 
 class EspeakEngine:

@@ -106,6 +106,19 @@ class ClipPreparer:
         self.clips.add(text, speech.samples, speech.rate)
 
 
+def cached_speech_seconds(engine: SpeechEngine, rate: float = 1.0,
+                          cache: ClipCache | None = None) -> Callable[[str], float | None]:
+    """How long each cue is spoken, for the cues this voice has already made (None for the
+    others): `plan --json` reports it without synthesising anything."""
+    cache = cache or ClipCache()
+
+    def seconds(text: str) -> float | None:
+        speech = cache.get(cache.key(text, engine.identity, rate))
+        return None if speech is None else speech.samples.size / speech.rate
+
+    return seconds
+
+
 def prepare_clips(timeline: Timeline, engine: SpeechEngine, rate: float = 1.0,
                   progress: Progress | None = None) -> CueClips:
     """Every clip of a session, made now (the command line's way); trims the cache after."""

@@ -1,0 +1,49 @@
+"""The whole bundled session, rendered with the real voice, judged by measuring it."""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backcare_desktop.audio.mixer import TAIL_SECONDS
+from backcare_desktop.cli import main
+
+RATE = 48_000
+
+
+def read(path: Path) -> np.ndarray:
+    with wave.open(str(path)) as clip:
+        data = clip.readframes(clip.getnframes())
+    return np.frombuffer(data, dtype="<i2").reshape(-1, 2).mean(axis=1) / 32767
+
+
+def rms_db(samples: np.ndarray) -> float:
+    return float(20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-12))
+
+
+def test_full_back_care_renders_with_speech_at_every_cue_and_a_continuous_bed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "full-back-care", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    session, captions = tmp_path / "session.wav", tmp_path / "session.vtt"
+    assert main(["render", "full-back-care", "--out", str(session),
+                 "--captions", str(captions)]) == 0
+    audio = read(session)
+    assert audio.size == round((plan["duration"] + TAIL_SECONDS) * RATE)
+    assert np.abs(audio).max() < 1.0
+    windows = audio[: audio.size // 4800 * 4800].reshape(-1, 4800)
+    levels = 20 * np.log10(np.sqrt(np.mean(windows**2, axis=1)) + 1e-12)
+    assert levels[30:-50].min() > -45, "the ambient bed never drops out"
+    assert captions.read_text().count(" --> ") == len(plan["cues"])
+
+    voice_only = tmp_path / "voice.wav"
+    assert main(["render", "full-back-care", "--out", str(voice_only), "--ambient", "none",
+                 "--tones", "off"]) == 0
+    speech = read(voice_only)
+    silent = [cue["text"] for cue in plan["cues"]
+              if rms_db(speech[int(cue["time"] * RATE):][: int(0.4 * RATE)]) < -35]
+    assert silent == [], "every cue is spoken at its time"
