@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backcare_desktop import __version__
 from backcare_desktop.routines.loader import load_routine_file, resolve_routine
@@ -23,6 +24,10 @@ from backcare_desktop.session.timeline import (
     Timeline,
     compile_timeline,
 )
+
+if TYPE_CHECKING:
+    from backcare_desktop.audio.mixer import SessionMix
+    from backcare_desktop.voice.engines import SpeechEngine
 
 
 class UserError(Exception):
@@ -213,7 +218,7 @@ def _timeline(args: argparse.Namespace) -> Timeline:
         raise UserError(str(error)) from None
 
 
-def _voice_engine(name: str):  # type: ignore[no-untyped-def]
+def _voice_engine(name: str) -> SpeechEngine:
     from backcare_desktop.voice.engines import create_engine
 
     engine = create_engine(name)
@@ -222,7 +227,7 @@ def _voice_engine(name: str):  # type: ignore[no-untyped-def]
     return engine
 
 
-def _session_mix(args: argparse.Namespace, timeline: Timeline):  # type: ignore[no-untyped-def]
+def _session_mix(args: argparse.Namespace, timeline: Timeline) -> SessionMix:
     from backcare_desktop.audio.ambient import AmbientError, load_ambient
     from backcare_desktop.audio.mixer import SessionMix, SoundSettings
     from backcare_desktop.voice.prepare import prepare_clips

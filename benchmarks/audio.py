@@ -57,7 +57,7 @@ def live_stream(report: Report) -> None:
     mix = SessionMix(timeline, click_clips(timeline), generated("rain"))
     feed = LiveFeed()
     output = AudioOutput(feed)
-    output._open_null()
+    output.open_silent()
     player = Player(timeline, output.clock)
     feed.follow(mix, lambda: player.anchor)
     time.sleep(0.3)

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from backcare_desktop.routines.loader import resolve_routine
+from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.timeline import Timeline, compile_timeline
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 VALID_ROUTINE = """
@@ -63,3 +67,16 @@ def _private_user_folders(tmp_path_factory: pytest.TempPathFactory,
     for variable, folder in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
                              ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(variable, str(home / folder))
+
+
+@pytest.fixture
+def tiny(write_routine: WriteRoutine) -> Routine:
+    """The routine above, loaded through the same path as any user's file."""
+    routine = resolve_routine(str(write_routine()))
+    assert isinstance(routine, Routine)
+    return routine
+
+
+@pytest.fixture
+def timeline(tiny: Routine) -> Timeline:
+    return compile_timeline(tiny)

@@ -9,18 +9,9 @@ import pytest
 from backcare_desktop.audio.export import ExportError, export_session, webvtt
 from backcare_desktop.audio.signal import RATE, seconds_to_frames
 from backcare_desktop.cli import main
-from backcare_desktop.routines.loader import resolve_routine
-from backcare_desktop.routines.model import Routine
-from backcare_desktop.session.timeline import Timeline, compile_timeline
+from backcare_desktop.session.timeline import Timeline
 from tests.audio_helpers import CLICK_FRAMES, click_clips, onsets, quiet_mix
 from tests.conftest import WriteRoutine
-
-
-@pytest.fixture
-def timeline(write_routine: WriteRoutine) -> Timeline:
-    routine = resolve_routine(str(write_routine()))
-    assert isinstance(routine, Routine)
-    return compile_timeline(routine)
 
 
 def read_wav(path: Path) -> np.ndarray:

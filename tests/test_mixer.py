@@ -17,18 +17,8 @@ from backcare_desktop.audio.mixer import (
 )
 from backcare_desktop.audio.signal import RATE, rms_dbfs, seconds_to_frames
 from backcare_desktop.audio.tones import ToneStyle, breath_tone, closing_bell, step_chime
-from backcare_desktop.routines.loader import resolve_routine
-from backcare_desktop.routines.model import Routine
-from backcare_desktop.session.timeline import Timeline, compile_timeline
+from backcare_desktop.session.timeline import Timeline
 from tests.audio_helpers import click_clips, onsets, quiet_mix, render_all
-from tests.conftest import WriteRoutine
-
-
-@pytest.fixture
-def timeline(write_routine: WriteRoutine) -> Timeline:
-    routine = resolve_routine(str(write_routine()))
-    assert isinstance(routine, Routine)
-    return compile_timeline(routine)
 
 
 def constant_bed(level: float = 0.5) -> Ambient:

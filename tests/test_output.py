@@ -9,21 +9,11 @@ from backcare_desktop.audio.ambient import Ambient
 from backcare_desktop.audio.mixer import SessionMix
 from backcare_desktop.audio.output import FADE_FRAMES, LiveFeed, StreamClock
 from backcare_desktop.audio.signal import RATE
-from backcare_desktop.routines.loader import resolve_routine
-from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.player import Player, State
-from backcare_desktop.session.timeline import Timeline, compile_timeline
+from backcare_desktop.session.timeline import Timeline
 from tests.audio_helpers import click_clips, quiet_mix
-from tests.conftest import WriteRoutine
 
 BLOCK = 1920  # 40 ms, as the real device asks for
-
-
-@pytest.fixture
-def timeline(write_routine: WriteRoutine) -> Timeline:
-    routine = resolve_routine(str(write_routine()))
-    assert isinstance(routine, Routine)
-    return compile_timeline(routine)
 
 
 class FakeOutput:
@@ -103,3 +93,19 @@ def test_the_closing_bell_rings_out_after_the_last_step(timeline: Timeline) -> N
     assert np.abs(tail[: RATE]).max() > 0, "the tail keeps sounding after the finish"
     assert not output.feed.sounding
     assert not tail[-BLOCK:].any()
+
+
+def test_with_no_audio_device_the_session_runs_silently_and_says_so(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from backcare_desktop.audio import output as output_module
+
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse.sock")
+    monkeypatch.setattr(output_module, "_backend_order", lambda: [])  # no real device at all
+    messages: list[str] = []
+    out = output_module.AudioOutput(LiveFeed(), on_status=messages.append)
+    out.open()
+    try:
+        assert not out.has_device and out.device_name == "Null"
+        assert messages == ["No audio device: the session runs silently, with captions."]
+    finally:
+        out.close()

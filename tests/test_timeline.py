@@ -11,14 +11,6 @@ from backcare_desktop.session.timeline import (
     PhaseKind,
     compile_timeline,
 )
-from tests.conftest import WriteRoutine
-
-
-@pytest.fixture
-def tiny(write_routine: WriteRoutine) -> Routine:
-    routine = resolve_routine(str(write_routine()))
-    assert isinstance(routine, Routine)
-    return routine
 
 
 def bundled(routine_id: str) -> Routine:

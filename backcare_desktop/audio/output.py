@@ -169,7 +169,7 @@ class AudioOutput:
 
     def open(self) -> None:
         if not self._open_real():
-            self._open_null()
+            self.open_silent()
             self._on_status("No audio device: the session runs silently, with captions.")
             self._schedule_retry()
 
@@ -212,7 +212,8 @@ class AudioOutput:
     def _open_real(self) -> bool:
         return any(self._start(backends) for backends in _backend_order())
 
-    def _open_null(self) -> None:
+    def open_silent(self) -> None:
+        """The null device: paced at real time, no sound card needed (benchmarks use it)."""
         import miniaudio
 
         self._start([miniaudio.Backend.NULL])
@@ -230,7 +231,7 @@ class AudioOutput:
                 self._on_status(f"Audio device found ({self.device_name}).")
                 return
             if self._device is None:
-                self._open_null()
+                self.open_silent()
             self._schedule_retry()
 
         self._retry = threading.Timer(RETRY_DEVICE_SECONDS, retry)

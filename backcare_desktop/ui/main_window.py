@@ -328,9 +328,7 @@ class MainWindow(QMainWindow):
     def _on_space(self) -> None:
         if self.stack.currentWidget() is self.session_view:
             self.presenter.toggle_pause()
-        elif self.stack.currentWidget() is self.library_page:
-            self.start_routine(self.library_page.setup.routine_id)
-        else:
+        else:  # the library or the end screen: start (again)
             self.start_routine(self.library_page.setup.routine_id)
 
     def stop_session(self) -> None:
