@@ -108,6 +108,7 @@ def test_every_shortcut_does_what_it_says(window: MainWindow, qtbot: QtBot,
     advance(window, clock, 5)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.presenter.state is State.PAUSED
+    assert window.session_view.caption.text().startswith("Paused")
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.presenter.state is State.RUNNING
     qtbot.keyClick(window, Qt.Key.Key_Right)

@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self.end_view.again.connect(lambda: self.start_routine(self.library_page.setup.routine_id))
         self.end_view.library.connect(self.show_library)
         self.stack.currentChanged.connect(self._update_shortcuts)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # follow the desktop when it switches light and dark
+            app.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
 
     def _shortcuts(self) -> None:
         def add(keys: Sequence[QKeySequence | Qt.Key | str], action: object,

@@ -134,8 +134,11 @@ class SessionView(QWidget):
         self.instruction.setText(step.instruction)
         self.side.setVisible(snap.side is not None)
         self.side.setText(f"{(snap.side or '').capitalize()} side")
-        self.caption.setText(f"\u201c{snap.caption}\u201d" if snap.caption and self.captions
-                             else "")
+        if paused:
+            self.caption.setText("Paused. Press Space to go on.")
+        else:
+            self.caption.setText(f"\u201c{snap.caption}\u201d" if snap.caption and self.captions
+                                 else "")
         self.next_up.setText(f"Next: {snap.next_title}" if snap.next_title else "Last step")
         self.ring.progress = snap.step_progress
         time_left = format_clock(snap.step_left)
