@@ -129,6 +129,16 @@ def test_the_bed_ducks_by_eight_db_under_speech_with_smooth_ramps(timeline: Time
     assert np.all(np.diff(ramp) <= 1e-7), "the dip is monotonic"
 
 
+def test_with_no_voice_the_bed_does_not_duck(timeline: Timeline) -> None:
+    clips = CueClips()
+    for cue in timeline.cues:
+        clips.add(cue.text, np.zeros(0, dtype=np.float32), RATE)  # what "no voice" prepares
+    mix = quiet_mix(timeline, clips, ambient=constant_bed())
+    start = seconds_to_frames(AMBIENT_FADE_IN_SECONDS)
+    audio = mix.render(start, seconds_to_frames(timeline.duration) - start)
+    assert np.abs(audio - 0.5).max() < 1e-6
+
+
 def test_a_volume_change_ramps_over_thirty_milliseconds(timeline: Timeline) -> None:
     mix = quiet_mix(timeline, CueClips(), ambient=constant_bed(),
                     volumes=Volumes(voice=1, tones=1, ambient=1.0))

@@ -164,7 +164,7 @@ class SessionMix:
             if index in self._waiting:
                 continue
             clip = self.clips.clip(self.timeline.cues[index].text)
-            if clip is None:
+            if clip is None or clip.size == 0:  # not ready, or "no voice": nothing to duck for
                 continue
             begin = self.voice_frame(index)
             spans.append((begin, begin + clip.shape[0]))
