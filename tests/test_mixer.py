@@ -171,7 +171,8 @@ def test_the_session_ends_with_the_bell_and_a_faded_bed(timeline: Timeline) -> N
     assert rms_dbfs(tail[: RATE // 2] - mix.render(end - RATE // 2, RATE // 2)) > -40
 
 
-def test_a_late_clip_is_spoken_as_soon_as_it_arrives_and_in_order(timeline: Timeline) -> None:
+def test_a_late_clip_is_spoken_as_soon_as_it_arrives_and_in_order(
+        timeline: Timeline, caplog: pytest.LogCaptureFixture) -> None:
     clips = click_clips(timeline)
     full = clips.clip(timeline.cues[0].text)
     assert full is not None
@@ -190,3 +191,4 @@ def test_a_late_clip_is_spoken_as_soon_as_it_arrives_and_in_order(timeline: Time
     assert all(frame == arrival for frame in found[:1])
     expected_after = [seconds_to_frames(c.time) for c in timeline.cues if c.time * RATE > arrival]
     assert found[1:] == sorted(set(expected_after))[: len(found) - 1]
+    assert "'Breathe slowly.' spoken 41.00 s late" in caplog.text

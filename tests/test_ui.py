@@ -92,6 +92,16 @@ def test_starting_a_routine_advances_steps_and_the_ring(window: MainWindow, qtbo
     assert view.caption.text() == "\u201cSit back in your chair\u201d" or view.caption.text()
 
 
+def test_a_two_sided_step_names_the_side_and_turns_the_figure(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    window.presenter.seek(48 + 60 + 5)  # neck strokes, left side
+    view = window.session_view
+    assert view.side.text() == "Left side" and not view.illustration.mirrored
+    advance(window, clock, 35)
+    assert view.side.text() == "Right side" and view.illustration.mirrored
+
+
 def test_a_whole_session_ends_on_the_end_screen(window: MainWindow, qtbot: QtBot,
                                                 clock: ManualClock) -> None:
     start(window, qtbot)
@@ -153,10 +163,14 @@ def test_the_duration_editor_clamps_and_fits(window: MainWindow) -> None:
     assert setup._spins["settle"].value() == 70
 
 
-def test_volume_sliders_reach_the_settings(window: MainWindow) -> None:
-    slider = window.library_page.setup.sliders["ambient"]
-    slider.setValue(50)
+def test_volume_sliders_reach_the_settings_and_each_other(window: MainWindow) -> None:
+    window.library_page.setup.volume.sliders["ambient"].setValue(50)
     assert window.settings.volumes.ambient == pytest.approx(0.125)
+    in_session = window.session_view.volume.sliders
+    assert in_session["ambient"].value() == 50
+    in_session["voice"].setValue(80)
+    assert window.settings.volumes.voice == pytest.approx(0.512)
+    assert window.library_page.setup.volume.sliders["voice"].value() == 80
 
 
 def test_an_undecodable_soundtrack_gets_a_message_and_changes_nothing(

@@ -20,19 +20,18 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from backcare_desktop.audio.ambient import GENERATORS
-from backcare_desktop.audio.mixer import Volumes
 from backcare_desktop.routines.loader import Library, RoutineProblem
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.timeline import Adjustments, compile_timeline
-from backcare_desktop.settings import RoutineChoices, VolumeSettings
+from backcare_desktop.settings import RoutineChoices
+from backcare_desktop.ui.volume import VolumeControls
 
 
 def label(text: str, role: str = "", wrap: bool = False) -> QLabel:
@@ -226,7 +225,6 @@ class SetupPanel(QFrame):
     """Before starting: step durations, fit to a length, soundtrack, volumes."""
 
     choices_changed = Signal()
-    volumes_changed = Signal()
     preview_requested = Signal(str)
     add_soundtrack_requested = Signal()
 
@@ -294,19 +292,8 @@ class SetupPanel(QFrame):
         self.add_button.clicked.connect(self.add_soundtrack_requested)
         layout.addWidget(self.add_button, alignment=Qt.AlignmentFlag.AlignLeft)
 
-        self.sliders: dict[str, QSlider] = {}
-        volumes = QGridLayout()
-        for row, (name, text) in enumerate((("voice", "Voice"), ("tones", "Tones"),
-                                            ("ambient", "Soundtrack"))):
-            slider = QSlider(Qt.Orientation.Horizontal)
-            slider.setRange(0, 100)
-            slider.setAccessibleName(f"{text} volume")
-            slider.setToolTip(f"{text} volume")
-            slider.valueChanged.connect(self.volumes_changed)
-            volumes.addWidget(label(text), row, 0)
-            volumes.addWidget(slider, row, 1)
-            self.sliders[name] = slider
-        layout.addLayout(volumes)
+        self.volume = VolumeControls()
+        layout.addWidget(self.volume)
 
         self.voice_status = label("", "muted")
         self.voice_progress = QProgressBar()
@@ -354,15 +341,6 @@ class SetupPanel(QFrame):
             index = self.ambient.findData(choices.ambient)
             self.ambient.setCurrentIndex(index if index >= 0 else 0)
         self._show_durations(choices)
-
-    def show_volumes(self, volumes: VolumeSettings) -> None:
-        for name, slider in self.sliders.items():
-            with QSignalBlocker(slider):
-                slider.setValue(round(Volumes.to_slider(getattr(volumes, name))))
-
-    def volumes(self, master: float) -> VolumeSettings:
-        gains = {name: Volumes.from_slider(slider.value()) for name, slider in self.sliders.items()}
-        return VolumeSettings(**gains, master=master)
 
     def show_preparation(self, fraction: float, ready: bool, note: str = "") -> None:
         self.voice_progress.setValue(round(fraction * 100))

@@ -29,6 +29,7 @@ from backcare_desktop.ui.library import LibraryPage
 from backcare_desktop.ui.presenter import SessionPresenter
 from backcare_desktop.ui.session_view import EndView, SessionView
 from backcare_desktop.ui.settings_dialog import SettingsDialog
+from backcare_desktop.ui.volume import VolumeControls
 from backcare_desktop.voice.engines import SpeechEngine, create_engine
 
 PREVIEW_SECONDS = 8
@@ -82,7 +83,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._shortcuts()
         self.apply_theme()
-        self.library_page.setup.show_volumes(settings.volumes)
+        self.library_page.setup.volume.show_volumes(settings.volumes)
+        self.session_view.volume.show_volumes(settings.volumes)
         self.session_view.captions = settings.captions
         self.refresh_library()
 
@@ -94,7 +96,9 @@ class MainWindow(QMainWindow):
         page.start_requested.connect(self.start_routine)
         page.settings_requested.connect(self.open_settings)
         setup.choices_changed.connect(self._on_choices_changed)
-        setup.volumes_changed.connect(self._on_volumes_changed)
+        setup.volume.changed.connect(lambda: self._on_volumes_changed(setup.volume))
+        self.session_view.volume.changed.connect(
+            lambda: self._on_volumes_changed(self.session_view.volume))
         setup.preview_requested.connect(self.preview_soundtrack)
         setup.add_soundtrack_requested.connect(self.add_soundtrack_dialog)
         self.session_view.command.connect(self._on_command)
@@ -211,8 +215,11 @@ class MainWindow(QMainWindow):
         self._save_soon.start()
         self.library_page.refresh_lengths()
 
-    def _on_volumes_changed(self) -> None:
-        self.settings.volumes = self.library_page.setup.volumes(self.settings.volumes.master)
+    def _on_volumes_changed(self, source: VolumeControls) -> None:
+        self.settings.volumes = source.volumes(self.settings.volumes.master)
+        for controls in (self.library_page.setup.volume, self.session_view.volume):
+            if controls is not source:
+                controls.show_volumes(self.settings.volumes)
         if self._mix is not None:
             self._mix.set_volumes(self._volumes())
         self._save_soon.start()

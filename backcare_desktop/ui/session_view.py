@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from backcare_desktop.session.plan import format_clock
@@ -19,6 +21,7 @@ from backcare_desktop.session.timeline import PhaseKind, Timeline
 from backcare_desktop.ui.icons import icon
 from backcare_desktop.ui.library import label
 from backcare_desktop.ui.theme import LIGHT, Palette
+from backcare_desktop.ui.volume import VolumeControls
 from backcare_desktop.ui.widgets import Illustration, SessionBar, StepRing, bubble_size
 
 CONTROLS = (
@@ -52,6 +55,24 @@ class SessionView(QWidget):
         header.addWidget(self.step_count)
         header.addStretch()
         header.addWidget(self.session_left)
+        header.addSpacing(12)
+        self.volume = VolumeControls()
+        self.sound_button = QToolButton()
+        self.sound_button.setText("Sound")
+        self.sound_button.setAccessibleName("Sound volumes")
+        self.sound_button.setToolTip("Voice, tones and soundtrack volumes")
+        self.sound_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sound_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.sound_button)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(14, 10, 14, 10)
+        holder_layout.addWidget(self.volume)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(holder)
+        menu.addAction(action)
+        self.sound_button.setMenu(menu)
+        header.addWidget(self.sound_button)
         layout.addLayout(header)
 
         body = QHBoxLayout()
@@ -129,7 +150,8 @@ class SessionView(QWidget):
         step = snap.step.step
         self.step_count.setText(f"Step {snap.step.index + 1} of {total_steps}")
         self.session_left.setText(f"{format_clock(snap.session_left)} left")
-        self.illustration.show_illustration(step.illustration, self.palette_)
+        self.illustration.show_illustration(step.illustration, self.palette_,
+                                            mirrored=snap.side == "right")
         self.step_title.setText(step.title)
         self.instruction.setText(step.instruction)
         self.side.setVisible(snap.side is not None)

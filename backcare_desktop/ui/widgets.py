@@ -43,12 +43,14 @@ class Illustration(QWidget):
         super().__init__(parent)
         self._name = "placeholder"
         self._palette = LIGHT
+        self.mirrored = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 160)
 
-    def show_illustration(self, name: str, palette: Palette) -> None:
-        if (name, palette) != (self._name, self._palette):
-            self._name, self._palette = name, palette
+    def show_illustration(self, name: str, palette: Palette, mirrored: bool = False) -> None:
+        """`mirrored` turns the figure round for the right side of a two-sided step."""
+        if (name, palette, mirrored) != (self._name, self._palette, self.mirrored):
+            self._name, self._palette, self.mirrored = name, palette, mirrored
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -56,6 +58,9 @@ class Illustration(QWidget):
         target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.mirrored:
+            painter.translate(self.width(), 0)
+            painter.scale(-1, 1)
         _svg(self._name, self._palette).render(painter, target)
 
 
