@@ -119,6 +119,12 @@ def stylesheet(p: Palette) -> str:
     QToolButton:hover {{ background: {p.accent_soft}; }}
     QToolButton:focus {{ background: {p.accent_soft}; }}
     QToolButton[role="primary"] {{ background: {p.accent}; border-radius: 32px; }}
+    QToolButton[popupMode="2"] {{ padding: 6px 24px 6px 12px; border-radius: 10px;
+                                 border: 1px solid {p.border}; }}
+    QToolButton::menu-indicator {{ image: url({_chevron("down")}); width: 10px; height: 10px;
+                                  subcontrol-origin: padding; subcontrol-position: right center;
+                                  right: 8px; }}
+    QMenu {{ background: {p.surface}; border: 1px solid {p.border}; border-radius: 10px; }}
     QSpinBox, QDoubleSpinBox, QComboBox {{ background: {p.raised}; border: 1px solid {p.border};
                   border-radius: 8px; padding: 5px 8px; min-height: 22px; }}
     QSpinBox {{ padding-right: 22px; }}
