@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
 
 from backcare_desktop.audio.ambient import SUPPORTED_SUFFIXES, AmbientError, decode_file
@@ -18,7 +18,7 @@ from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.live import PreparedSession
-from backcare_desktop.paths import user_soundtracks_dir
+from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.player import Clock, State
@@ -443,6 +443,7 @@ def launch(argv: list[str]) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Back Care")
     app.setDesktopFileName("backcare-desktop")
+    app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     settings, settings_message = load_settings()
     feed = LiveFeed()
     relay = _StatusRelay()
