@@ -195,6 +195,11 @@ def test_a_good_soundtrack_is_kept_and_selected(window: MainWindow, tmp_path: Pa
     kept = window.settings.soundtracks[-1]
     assert Path(kept).exists() and Path(kept).name == "my_waves.wav"
     assert window.library_page.setup.ambient.currentData() == kept
+    Path(kept).unlink()  # the file goes missing: the routine falls back to a bundled bed
+    window.library_page.list.set_current(1)
+    window.library_page.list.set_current(0)
+    assert window.library_page.setup.ambient.currentData() == "rain"
+    assert window.prepared is not None and window.prepared.ambient_name == "rain"
 
 
 def test_settings_round_trip_and_survive_corruption(tmp_path: Path) -> None:

@@ -175,9 +175,9 @@ class MainWindow(QMainWindow):
         """Starts making the voice and the soundtrack ready, in the background."""
         if self.prepared is not None:
             self.prepared.cancel()
-        choices = self.settings.choices_for(routine.id)
+        ambient = self.library_page.setup.ambient.currentData() or "none"  # what is shown
         self.prepared = PreparedSession(self._timeline(routine), self.engine(),
-                                        self.settings.speaking_rate, choices.ambient)
+                                        self.settings.speaking_rate, ambient)
         self._poll.start()
         self._on_poll()
 
@@ -195,8 +195,7 @@ class MainWindow(QMainWindow):
         note = "Voice off: captions and tones only." if self.settings.voice == "none" else ""
         self.library_page.setup.show_preparation(prepared.fraction, prepared.ready_to_start,
                                                  note)
-        if prepared.problem:
-            self.show_message(prepared.problem)
+        self._say_once(prepared.problem)
         if self._pending_start and prepared.ready_to_start:
             self._pending_start = False
             self._begin()
@@ -414,7 +413,7 @@ class MainWindow(QMainWindow):
         self._render_session()
 
     def _say_once(self, reason: str) -> None:
-        """A voice fallback is worth one message per run, not one per routine."""
+        """A voice fallback or a lost soundtrack is worth one message, not one per poll."""
         if reason and reason not in self._said_once:
             self._said_once.add(reason)
             self.show_message(reason[0].upper() + reason[1:] + ".")
