@@ -7,10 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
-from backcare_desktop.routines.loader import resolve_routine
+from backcare_desktop.paths import bundled_routines_dir
+from backcare_desktop.routines.loader import load_library, resolve_routine
 from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.player import ManualClock
 from backcare_desktop.session.timeline import Timeline, compile_timeline
+from backcare_desktop.settings import RoutineChoices, Settings
+from backcare_desktop.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -80,3 +85,32 @@ def tiny(write_routine: WriteRoutine) -> Routine:
 @pytest.fixture
 def timeline(tiny: Routine) -> Timeline:
     return compile_timeline(tiny)
+
+
+# The window, with a hand-held clock, no sound output and no voice ----------------------------
+
+
+@pytest.fixture
+def user_routines(tmp_path: Path) -> Path:
+    """A user folder holding one broken routine file."""
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('id = "broken"\ntitle = "Broken"\nsteps = []\n')
+    return folder
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, clock: ManualClock, user_routines: Path) -> MainWindow:
+    settings = Settings(voice="none", theme="light")
+    settings.routines["desk-break"] = RoutineChoices(ambient="none")
+    settings.routines["full-back-care"] = RoutineChoices(ambient="none")
+    library = load_library(bundled_routines_dir(), user_routines)
+    win = MainWindow(clock, None, settings, library, save=False)
+    qtbot.addWidget(win)
+    win.show()
+    return win

@@ -26,43 +26,7 @@ from backcare_desktop.settings import (
     settings_path,
 )
 from backcare_desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def user_routines(tmp_path: Path) -> Path:
-    folder = tmp_path / "routines"
-    folder.mkdir()
-    (folder / "broken.toml").write_text('id = "broken"\ntitle = "Broken"\nsteps = []\n')
-    return folder
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, clock: ManualClock, user_routines: Path) -> MainWindow:
-    settings = Settings(voice="none", theme="light")
-    settings.routines["desk-break"] = RoutineChoices(ambient="none")
-    settings.routines["full-back-care"] = RoutineChoices(ambient="none")
-    library = load_library(bundled_routines_dir(), user_routines)
-    win = MainWindow(clock, None, settings, library, save=False)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-def start(window: MainWindow, qtbot: QtBot, routine_id: str = "desk-break") -> None:
-    window.start_routine(routine_id)
-    # Preparation runs on a worker thread; this waits for it, it measures no timing.
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.session_view, timeout=10_000)
-
-
-def advance(window: MainWindow, clock: ManualClock, seconds: float, step: float = 0.5) -> None:
-    for _ in range(round(seconds / step)):
-        clock.advance(step)
-        window.presenter.tick()
+from tests.ui_helpers import advance, start
 
 
 def test_the_library_shows_every_routine_and_the_broken_file(window: MainWindow) -> None:

@@ -4,7 +4,7 @@ the views, the presenter, the sound and the settings."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -26,6 +26,7 @@ from backcare_desktop.session.timeline import Adjustments, Timeline, compile_tim
 from backcare_desktop.settings import Settings, load_settings, save_settings
 from backcare_desktop.ui import theme
 from backcare_desktop.ui.library import LibraryPage
+from backcare_desktop.ui.mpris import Commands, MediaControls
 from backcare_desktop.ui.presenter import SessionPresenter
 from backcare_desktop.ui.session_view import EndView, SessionView
 from backcare_desktop.ui.settings_dialog import SettingsDialog
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._mix: SessionMix | None = None
         self._pending_start = False
         self._said_once: set[str] = set()
+        self.media: MediaControls | None = None
         self.relay = _StatusRelay(self)
         self.relay.message.connect(self.show_message)
 
@@ -354,6 +356,24 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self.stack.setCurrentWidget(self.end_view)
 
+    def media_commands(self) -> Commands:
+        """What the desktop's media keys and panel do (see ui.mpris)."""
+        def in_session(action: Callable[[], None]) -> Callable[[], None]:
+            return lambda: action() if self.stack.currentWidget() is self.session_view else None
+
+        return Commands(play_pause=self._on_space,
+                        next_step=in_session(self.presenter.next_step),
+                        previous_step=in_session(self.presenter.previous_step),
+                        stop=in_session(self.stop_session), show=self.bring_to_front,
+                        quit=self.close)
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def show_library(self) -> None:
         self.preview.session_active = False
         if self.isFullScreen():
@@ -449,6 +469,7 @@ def launch(argv: list[str]) -> int:
     output = AudioOutput(feed, on_status=relay.message.emit)
     window = MainWindow(output.clock, feed, settings, load_library())
     relay.message.connect(window.show_message)
+    window.media = MediaControls(window.presenter, window.media_commands())
     output.open()
     if settings_message:
         window.show_message(settings_message)
