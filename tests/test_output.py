@@ -109,3 +109,13 @@ def test_with_no_audio_device_the_session_runs_silently_and_says_so(
         assert messages == ["No audio device: the session runs silently, with captions."]
     finally:
         out.close()
+
+
+def test_previews_are_refused_while_a_session_plays() -> None:
+    from backcare_desktop.audio.preview import Preview, PreviewError
+
+    preview = Preview()
+    preview.session_active = True
+    with pytest.raises(PreviewError, match="off while a session plays"):
+        preview.play(np.zeros(RATE, dtype=np.float32))
+    assert not preview.playing
