@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from backcare_desktop.audio.ambient import Ambient, AmbientError, load_ambient
+from backcare_desktop.audio.ambient import SILENCE, Ambient, AmbientError, load_ambient
 from backcare_desktop.audio.mixer import SessionMix, SoundSettings
 from backcare_desktop.session.timeline import Timeline
 from backcare_desktop.voice.engines import SpeechEngine
@@ -20,9 +20,8 @@ class PreparedSession:
                  ambient: str) -> None:
         self.voice = ClipPreparer(timeline, engine, speaking_rate)
         self.voice.start()
-        self.ambient_name = ""
-        self._ambient: Future[Ambient] = _WORKERS.submit(load_ambient, "none")
-        self.use_ambient(ambient)
+        self.ambient_name = ambient
+        self._ambient: Future[Ambient] = _WORKERS.submit(load_ambient, ambient)
 
     def use_ambient(self, name: str) -> None:
         """Starts loading another soundtrack; the voice clips are kept."""
@@ -52,7 +51,7 @@ class PreparedSession:
         try:
             ambient = self._ambient.result()
         except AmbientError:
-            ambient = load_ambient("none")
+            ambient = SILENCE
         return SessionMix(timeline, self.voice.clips, ambient, settings)
 
     def cancel(self) -> None:

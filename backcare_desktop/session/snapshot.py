@@ -6,7 +6,6 @@ number and word without running a clock.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass
 
@@ -28,6 +27,8 @@ class Snapshot:
     phase_fraction: float
     side: str | None
     caption: str
+    caption_ends: float
+    """Session time at which the caption comes down (0 when there is none)."""
     next_title: str | None
 
     @property
@@ -43,11 +44,11 @@ def snapshot_at(timeline: Timeline, position: float) -> Snapshot:
     step = timeline.steps[timeline.step_index_at(position)]
     phase_index = timeline.phase_index_at(position)
     phase = None if phase_index is None else timeline.phases[phase_index]
-    cue_times = [cue.time for cue in timeline.cues]
-    last = bisect.bisect_right(cue_times, position) - 1
-    caption = ""
-    if last >= 0 and position - timeline.cues[last].time < CAPTION_SECONDS:
+    last = timeline.last_cue_index_at(position)
+    caption, caption_ends = "", 0.0
+    if last is not None and position - timeline.cues[last].time < CAPTION_SECONDS:
         caption = timeline.cues[last].text
+        caption_ends = timeline.cues[last].time + CAPTION_SECONDS
     following = timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps) else None
     return Snapshot(
         position=position,
@@ -60,5 +61,6 @@ def snapshot_at(timeline: Timeline, position: float) -> Snapshot:
         phase_fraction=(position - phase.start) / phase.seconds if phase else 0.0,
         side=step.side_at(position),
         caption=caption,
+        caption_ends=caption_ends,
         next_title=following.step.title if following else None,
     )

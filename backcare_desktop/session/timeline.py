@@ -92,14 +92,21 @@ class Timeline:
     duration: float
     _step_starts: tuple[float, ...] = field(init=False, repr=False, compare=False)
     _phase_starts: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _cue_times: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_step_starts", tuple(step.start for step in self.steps))
         object.__setattr__(self, "_phase_starts", tuple(phase.start for phase in self.phases))
+        object.__setattr__(self, "_cue_times", tuple(cue.time for cue in self.cues))
 
     def step_index_at(self, time: float) -> int:
         """The step playing at `time`; the last step once the session has ended."""
         return max(0, bisect.bisect_right(self._step_starts, time) - 1)
+
+    def last_cue_index_at(self, time: float) -> int | None:
+        """The most recent cue at or before `time`, if any."""
+        index = bisect.bisect_right(self._cue_times, time) - 1
+        return index if index >= 0 else None
 
     def phase_index_at(self, time: float) -> int | None:
         index = bisect.bisect_right(self._phase_starts, time) - 1

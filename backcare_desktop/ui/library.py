@@ -342,7 +342,7 @@ class SetupPanel(QFrame):
             self.ambient.setCurrentIndex(index if index >= 0 else 0)
         self._show_durations(choices)
 
-    def show_preparation(self, fraction: float, ready: bool, note: str = "") -> None:
+    def show_preparation(self, fraction: float, note: str = "") -> None:
         self.voice_progress.setValue(round(fraction * 100))
         if note:
             self.voice_status.setText(note)

@@ -11,7 +11,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
 
-from backcare_desktop.audio.ambient import SUPPORTED_SUFFIXES, AmbientError, decode_file
+from backcare_desktop.audio.ambient import (
+    SUPPORTED_SUFFIXES,
+    AmbientError,
+    decode_file,
+    load_ambient,
+)
 from backcare_desktop.audio.mixer import SessionMix, SoundSettings, Volumes
 from backcare_desktop.audio.output import AudioOutput, LiveFeed
 from backcare_desktop.audio.preview import Preview, PreviewError
@@ -62,8 +67,6 @@ class MainWindow(QMainWindow):
         self._pending_start = False
         self._said_once: set[str] = set()
         self.media: MediaControls | None = None
-        self.relay = _StatusRelay(self)
-        self.relay.message.connect(self.show_message)
 
         self.stack = QStackedWidget()
         self.library_page = LibraryPage()
@@ -146,9 +149,9 @@ class MainWindow(QMainWindow):
     # Library and set-up -----------------------------------------------------------------------
 
     def refresh_library(self) -> None:
-        self.library_page.show_library(self.library, self._minutes)
+        self.library_page.show_library(self.library, self._seconds)
 
-    def _minutes(self, routine: Routine) -> float:
+    def _seconds(self, routine: Routine) -> float:
         return self._timeline(routine).duration
 
     def _timeline(self, routine: Routine) -> Timeline:
@@ -195,8 +198,7 @@ class MainWindow(QMainWindow):
             self._poll.stop()
             return
         note = "Voice off: captions and tones only." if self.settings.voice == "none" else ""
-        self.library_page.setup.show_preparation(prepared.fraction, prepared.ready_to_start,
-                                                 note)
+        self.library_page.setup.show_preparation(prepared.fraction, note)
         self._say_once(prepared.problem)
         if self._pending_start and prepared.ready_to_start:
             self._pending_start = False
@@ -226,13 +228,10 @@ class MainWindow(QMainWindow):
         self._save_soon.start()
 
     def _volumes(self) -> Volumes:
-        v = self.settings.volumes
-        return Volumes(voice=v.voice, tones=v.tones, ambient=v.ambient, master=v.master)
+        return Volumes(**self.settings.volumes.model_dump())
 
     def preview_soundtrack(self, name: str) -> None:
         try:
-            from backcare_desktop.audio.ambient import load_ambient
-
             bed = load_ambient(name)
             samples = bed.block(0, PREVIEW_SECONDS * RATE) * self.settings.volumes.ambient
             self.preview.play(samples)

@@ -18,7 +18,7 @@ from backcare_desktop.session.player import (
     StateChanged,
     StepChanged,
 )
-from backcare_desktop.session.snapshot import CAPTION_SECONDS, Snapshot, snapshot_at
+from backcare_desktop.session.snapshot import Snapshot, snapshot_at
 from backcare_desktop.session.timeline import Timeline
 
 FRAME_MS = 16
@@ -132,8 +132,7 @@ class SessionPresenter(QObject):
             waits.append(player.next_event_time - position)
         snapshot = snapshot_at(player.timeline, position)
         if snapshot.caption:
-            cue_times = [cue.time for cue in player.timeline.cues if cue.time <= position]
-            waits.append(cue_times[-1] + CAPTION_SECONDS - position)
+            waits.append(snapshot.caption_ends - position)
         wait = min(max(min(waits), 0.005), 1.0)
         return max(1, round(wait * 1000) + 2)
 

@@ -83,6 +83,7 @@ class ClipPreparer:
                     progress("voice", (index + 1) / len(self.texts))
         finally:
             self.engine.release()
+            self.cache.trim()  # keeps the cache under its cap after every preparation
             self.seconds_spent = time.perf_counter() - began
             self.done.set()
         return self.clips
@@ -121,8 +122,5 @@ def cached_speech_seconds(engine: SpeechEngine, rate: float = 1.0,
 
 def prepare_clips(timeline: Timeline, engine: SpeechEngine, rate: float = 1.0,
                   progress: Progress | None = None) -> CueClips:
-    """Every clip of a session, made now (the command line's way); trims the cache after."""
-    preparer = ClipPreparer(timeline, engine, rate)
-    clips = preparer.run(progress)
-    preparer.cache.trim()
-    return clips
+    """Every clip of a session, made now: the command line's way."""
+    return ClipPreparer(timeline, engine, rate).run(progress)
