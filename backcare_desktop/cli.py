@@ -26,6 +26,7 @@ from backcare_desktop.session.timeline import (
 )
 
 if TYPE_CHECKING:
+    from backcare_desktop.audio.ambient import Ambient
     from backcare_desktop.audio.mixer import SessionMix
     from backcare_desktop.voice.engines import SpeechEngine
 
@@ -162,10 +163,22 @@ def _run_render(args: argparse.Namespace) -> int:
 
 
 def _run_play(args: argparse.Namespace) -> int:
+    from concurrent.futures import Future
+
+    from backcare_desktop.audio.mixer import SoundSettings
+    from backcare_desktop.audio.output import AudioOutput
+    from backcare_desktop.session.live import LiveSession
     from backcare_desktop.terminal import play_in_terminal
+    from backcare_desktop.voice.prepare import ClipPreparer
 
     timeline = _timeline(args)
-    return play_in_terminal(timeline, _session_mix(args, timeline))
+    ambient: Future[Ambient] = Future()
+    ambient.set_result(_ambient(args))
+    output = AudioOutput()
+    output.open()
+    session = LiveSession(timeline, ClipPreparer(timeline, _voice_engine(args.voice)), ambient,
+                          SoundSettings(tone_style=args.tones), output)
+    return play_in_terminal(session, output)
 
 
 def _run_screenshot(args: argparse.Namespace) -> int:
@@ -227,15 +240,20 @@ def _voice_engine(name: str) -> SpeechEngine:
     return engine
 
 
-def _session_mix(args: argparse.Namespace, timeline: Timeline) -> SessionMix:
+def _ambient(args: argparse.Namespace) -> Ambient:
     from backcare_desktop.audio.ambient import AmbientError, load_ambient
+
+    try:
+        return load_ambient(args.ambient)
+    except AmbientError as error:
+        raise UserError(str(error)) from None
+
+
+def _session_mix(args: argparse.Namespace, timeline: Timeline) -> SessionMix:
     from backcare_desktop.audio.mixer import SessionMix, SoundSettings
     from backcare_desktop.voice.prepare import prepare_clips
 
-    try:
-        ambient = load_ambient(args.ambient)
-    except AmbientError as error:
-        raise UserError(str(error)) from None
+    ambient = _ambient(args)
     clips = prepare_clips(timeline, _voice_engine(args.voice), progress=_progress_bar)
     return SessionMix(timeline, clips, ambient, SoundSettings(tone_style=args.tones))
 

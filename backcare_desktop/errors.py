@@ -8,6 +8,9 @@ that escapes is a bug, logged with its traceback by the exception hooks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 
 class BackCareError(Exception):
     """A failure said in one line (`short`), with more for whoever asks (`detail`)."""
@@ -19,3 +22,23 @@ class BackCareError(Exception):
 
     def __str__(self) -> str:
         return self.short
+
+
+class Level(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the person, as a value: workers hand these back instead of raising, and
+    the window (or the terminal) shows each one without overwriting another."""
+
+    level: Level
+    short: str
+    detail: str = ""
+
+    @classmethod
+    def of(cls, error: BackCareError, level: Level = Level.WARNING) -> Notice:
+        return cls(level, error.short, error.detail)

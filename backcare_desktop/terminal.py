@@ -11,11 +11,11 @@ import termios
 import tty
 from collections.abc import Iterator
 
-from backcare_desktop.audio.mixer import SessionMix
-from backcare_desktop.audio.output import AudioOutput, LiveFeed
+from backcare_desktop.audio.output import AudioOutput
+from backcare_desktop.audio.signal import RATE
+from backcare_desktop.session.live import LiveSession, Stage
 from backcare_desktop.session.plan import format_clock
-from backcare_desktop.session.player import Player, State
-from backcare_desktop.session.timeline import Timeline
+from backcare_desktop.session.player import State
 
 TICK_SECONDS = 0.05
 
@@ -42,11 +42,14 @@ def _key(timeout: float, interactive: bool) -> str:
     return os.read(sys.stdin.fileno(), 1).decode(errors="ignore") if ready else ""
 
 
-def status_line(player: Player) -> str:
+def status_line(session: LiveSession) -> str:
+    player = session.player
+    if session.stage in (Stage.PREPARING, Stage.READY):
+        return f"Preparing the voice ... {session.fraction:.0%}"
     step = player.current_step
     position = player.position
     left = step.end - position
-    parts = [f"{step.index + 1}/{len(player.timeline.steps)} {step.step.title}",
+    parts = [f"{step.index + 1}/{len(player.timeline.steps)} {clean(step.step.title)}",
              f"{format_clock(left)} left in step",
              f"{format_clock(player.position)} / {format_clock(player.timeline.duration)}"]
     side = step.side_at(position)
@@ -60,34 +63,28 @@ def status_line(player: Player) -> str:
     return "  ·  ".join(parts)
 
 
-def play_in_terminal(timeline: Timeline, mix: SessionMix) -> int:
-    feed = LiveFeed()
-    messages: list[str] = []
-    output = AudioOutput(feed, on_status=messages.append)
-    output.open()
-    player = Player(timeline, output.clock)
-    feed.follow(mix, lambda: player.anchor)
+def play_in_terminal(session: LiveSession, output: AudioOutput) -> int:
+    """Plays `session` (made on `output`) to its end, with one status line and the keys."""
     width = shutil.get_terminal_size((100, 20)).columns - 1
     print("Space pauses or resumes, n/p skip steps, q stops.", file=sys.stderr)
     tty_out = sys.stderr.isatty()
     shown = ""
-    player.start()
+    session.start()
     try:
         with _keys() as interactive:
-            while player.state is not State.FINISHED or feed.sounding:
-                for message in messages:
-                    sys.stderr.write(f"\r{message:<{width}}\n")
-                messages.clear()
+            while not session.stage.ended or output.feed.sounding_now:
+                for notice in [*output.take_notices(), *session.take_notices()]:
+                    sys.stderr.write(f"\r{clean(notice.short):<{width}}\n")
                 key = _key(TICK_SECONDS, interactive)
                 if key == " ":
-                    player.toggle_pause()
+                    session.toggle_pause()
                 elif key in ("n", "p"):
-                    (player.next_step if key == "n" else player.previous_step)()
+                    (session.next_step if key == "n" else session.previous_step)()
                 elif key in ("q", "\x1b"):
-                    player.stop()
+                    session.stop()
                     break
-                player.tick()
-                line = status_line(player)[:width]
+                session.tick()
+                line = status_line(session)[:width]
                 if line != shown:
                     shown = line
                     sys.stderr.write(f"\r{line:<{width}}" if tty_out else f"{line}\n")
@@ -95,5 +92,16 @@ def play_in_terminal(timeline: Timeline, mix: SessionMix) -> int:
     finally:
         sys.stderr.write("\n")
         output.close()
-    print("Session finished." if player.state is State.FINISHED else "Stopped.")
-    return 0
+    ending = {Stage.FINISHED: "Session finished.", Stage.FAILED: "The session failed."}
+    print(ending.get(session.stage, "Stopped."))
+    ahead = output.ahead
+    if ahead.underruns:
+        print(f"The sound dropped out {ahead.underruns} time"
+              f"{'s' if ahead.underruns > 1 else ''} ({ahead.underrun_frames / RATE:.2f} s "
+              "in all): the computer was busy.")
+    return 1 if session.stage is Stage.FAILED else 0
+
+
+def clean(text: str) -> str:
+    """Text safe to print on a terminal: control and escape characters become spaces."""
+    return "".join(" " if not character.isprintable() else character for character in text)

@@ -50,19 +50,20 @@ def _probe(kind: str) -> dict[str, float]:
         return figures
 
     from backcare_desktop.routines.loader import load_library
+    from backcare_desktop.session.live import SilentOutput
     from backcare_desktop.session.player import ManualClock, MonotonicClock
     from backcare_desktop.settings import Settings
     from backcare_desktop.ui.main_window import MainWindow
 
     clock = ManualClock() if kind == "session" else MonotonicClock()
     settings = Settings(voice="none")
-    main = MainWindow(clock, None, settings, load_library(), save=False)
+    main = MainWindow(SilentOutput(clock), settings, load_library(), save=False)
     main.show()
     while not painted:
         app.processEvents()
     figures["first_frame_ms"] = painted[0] * 1000
-    prepared = main.prepared
-    while prepared is not None and not (prepared.ready_to_start and prepared.voice.done.is_set()):
+    warmer = main.warmer
+    while warmer is not None and not warmer.done.is_set():
         app.processEvents()  # the soundtrack and voice are made ready in the background first
     with cpu_share() as share:
         _spin(app, PROBE_SECONDS)

@@ -12,10 +12,12 @@ from pytestqt.qtbot import QtBot
 from backcare_desktop.paths import bundled_routines_dir
 from backcare_desktop.routines.loader import load_library, resolve_routine
 from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.player import ManualClock
 from backcare_desktop.session.timeline import Timeline, compile_timeline
 from backcare_desktop.settings import RoutineChoices, Settings
 from backcare_desktop.ui.main_window import MainWindow
+from backcare_desktop.voice.cache import ClipCache
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -74,6 +76,13 @@ def _private_user_folders(tmp_path_factory: pytest.TempPathFactory,
         monkeypatch.setenv(variable, str(home / folder))
 
 
+@pytest.fixture(scope="session")
+def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> ClipCache:
+    """One voice cache for the whole run, laid out as the app's own under XDG_CACHE_HOME, so
+    the Piper cues several tests synthesise (the bundled routines' ones) are made once."""
+    return ClipCache(tmp_path_factory.mktemp("shared-cache") / "backcare-desktop" / "voice")
+
+
 @pytest.fixture
 def tiny(write_routine: WriteRoutine) -> Routine:
     """The routine above, loaded through the same path as any user's file."""
@@ -110,7 +119,7 @@ def window(qtbot: QtBot, clock: ManualClock, user_routines: Path) -> MainWindow:
     settings.routines["desk-break"] = RoutineChoices(ambient="none")
     settings.routines["full-back-care"] = RoutineChoices(ambient="none")
     library = load_library(bundled_routines_dir(), user_routines)
-    win = MainWindow(clock, None, settings, library, save=False)
+    win = MainWindow(SilentOutput(clock), settings, library, save=False)
     qtbot.addWidget(win)
     win.show()
     return win

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
+from backcare_desktop.audio.ahead import AHEAD_FRAMES, SPLICE_MARGIN_FRAMES, StreamClock
 from backcare_desktop.audio.ambient import Ambient
+from backcare_desktop.audio.feed import FADE_FRAMES
 from backcare_desktop.audio.mixer import SessionMix
-from backcare_desktop.audio.output import FADE_FRAMES, LiveFeed, StreamClock
 from backcare_desktop.audio.signal import RATE
-from backcare_desktop.session.player import Player, State
+from backcare_desktop.errors import Notice
+from backcare_desktop.session.player import ManualClock, Player, State
 from backcare_desktop.session.timeline import Timeline
 from tests.audio_helpers import click_clips, quiet_mix
-
-BLOCK = 1920  # 40 ms, as the real device asks for
+from tests.session_helpers import BLOCK, FakeDevices, FakeDriver
 
 
 class FakeOutput:
-    """Pulls fixed blocks from a feed and ticks the player after each, like the app does."""
+    """The output on a fake device: the render thread runs once a block, then the device
+    pulls and the player ticks, as in the app."""
 
     def __init__(self, timeline: Timeline, mix: SessionMix) -> None:
-        self.feed = LiveFeed()
-        self.player = Player(timeline, StreamClock(self.feed, smooth=False))
-        self.feed.follow(mix, lambda: self.player.anchor)
+        self.driver = FakeDriver()
+        self.output = self.driver.output
+        self.feed = self.output.feed
+        self.player = Player(timeline, StreamClock(self.output.ahead, smooth=False))
+        self.output.follow(mix, lambda: self.player.anchor)
 
     def play(self, seconds: float) -> np.ndarray:
-        pulled = []
-        for _ in range(round(seconds * RATE / BLOCK)):
-            pulled.append(self.feed.pull(BLOCK))
-            self.player.tick()
-        return np.concatenate(pulled)
+        start = sum(block.shape[0] for block in self.driver.devices.heard)
+        self.driver.run(seconds, self.player.tick)
+        return self.driver.heard()[start:]
 
 
 def noisy_mix(timeline: Timeline) -> SessionMix:
@@ -95,20 +99,79 @@ def test_the_closing_bell_rings_out_after_the_last_step(timeline: Timeline) -> N
     assert not tail[-BLOCK:].any()
 
 
-def test_with_no_audio_device_the_session_runs_silently_and_says_so(
+def test_with_no_audio_device_the_session_runs_silently_and_says_so() -> None:
+    from backcare_desktop.audio.output import AudioOutput
+
+    devices = FakeDevices()
+    devices.real_available = False
+    notices: list[Notice] = []
+    out = AudioOutput(notices.append, opener=devices, wall=ManualClock())
+    out.open(threaded=False)
+    try:
+        assert not out.has_device and out.device_name == "Null"
+        assert [notice.short for notice in notices] == [
+            "No audio device: the session runs silently, with captions, until one appears."]
+    finally:
+        out.close()
+
+
+def test_with_no_audio_device_miniaudio_plays_on_its_null_backend(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from backcare_desktop.audio import output as output_module
 
-    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse.sock")
     monkeypatch.setattr(output_module, "_backend_order", lambda: [])  # no real device at all
-    messages: list[str] = []
-    out = output_module.AudioOutput(LiveFeed(), on_status=messages.append)
+    out = output_module.AudioOutput()
     out.open()
     try:
-        assert not out.has_device and out.device_name == "Null"
-        assert messages == ["No audio device: the session runs silently, with captions."]
+        assert out.device_name == "Null"
+        began = out.ahead.taken
+        deadline = time.monotonic() + 10
+        while out.ahead.taken < began + RATE // 10:  # waits for frames; times nothing
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
     finally:
         out.close()
+
+
+def test_an_underrun_pads_silence_but_does_not_move_the_clock(timeline: Timeline) -> None:
+    output = FakeOutput(timeline, noisy_mix(timeline))
+    output.player.start()
+    output.play(1.0)
+    ahead = output.output.ahead
+    held = output.player.position
+    for _ in range(10):  # the render thread starved: the device pulls from an emptying queue
+        output.driver.devices.current.pull(BLOCK, lambda: ahead.last_block)
+    assert ahead.underruns > 0 and ahead.underrun_frames > 0
+    queued = AHEAD_FRAMES / RATE
+    assert output.player.position <= held + queued + BLOCK / RATE
+    after = output.play(1.0)
+    assert after.shape[0] == RATE - RATE % BLOCK  # the stream goes on where it stopped
+
+
+def test_the_device_callback_only_copies(timeline: Timeline,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    mix = noisy_mix(timeline)
+    output = FakeOutput(timeline, mix)
+    output.player.start()
+    output.play(0.5)
+    renders = []
+    monkeypatch.setattr(mix, "render", lambda *args, **kwargs: renders.append(args))
+    ahead = output.output.ahead
+    for _ in range(3):
+        ahead.take(BLOCK)
+    assert renders == [] and ahead.underruns == 0
+
+
+def test_a_pause_is_heard_within_the_device_buffer(timeline: Timeline) -> None:
+    """Sound made ahead is dropped and made again on a command: the fade starts a few
+    milliseconds past what the device has taken, not 200 ms later."""
+    output = FakeOutput(timeline, noisy_mix(timeline))
+    output.player.start()
+    output.play(2.0)
+    output.player.pause()
+    paused = output.play(0.2)
+    silent = np.flatnonzero(np.abs(paused).max(axis=1) > 0)
+    assert silent.size and silent[-1] < SPLICE_MARGIN_FRAMES + FADE_FRAMES + BLOCK
 
 
 def test_previews_are_refused_while_a_session_plays() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backcare_desktop.audio.output import AudioOutput, LiveFeed
+from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.routines.loader import load_routine_file
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.player import Player
@@ -51,15 +51,14 @@ def test_cue_intervals_through_a_real_output_match_the_plan(tmp_path: Path,
         pytest.skip(str(error))
     try:
         monkeypatch.setenv("PULSE_SERVER", pulse.server)
-        feed = LiveFeed()
-        output = AudioOutput(feed)
+        output = AudioOutput()
         with pulse.record(capture):
             output.open()  # as in the app: the stream runs before a session starts
             assert output.has_device, f"played on {output.device_name}, not PulseAudio"
             time.sleep(0.5)
             player = Player(timeline, output.clock)
-            feed.follow(mix, lambda: player.anchor)
-            player.start()
+            output.follow(mix, lambda: player.anchor)
+            player.start(lead_in=output.lead_in)
             while player.position < 10.0:  # playing takes real time; timing is measured below
                 player.tick()
                 time.sleep(0.02)

@@ -1,17 +1,32 @@
 from __future__ import annotations
 
-from backcare_desktop.session.player import ManualClock, Player
+from backcare_desktop.session.live import SilentOutput
+from backcare_desktop.session.player import ManualClock
 from backcare_desktop.session.timeline import Timeline
-from backcare_desktop.terminal import status_line
+from backcare_desktop.terminal import clean, status_line
+from tests.session_helpers import ClickVoice, make_session, wait_until_playing
+
+
+class _Still:
+    real_time = False
+    output = SilentOutput(ManualClock())
+
+    def run(self, seconds: float) -> None:
+        pass
 
 
 def test_the_status_line_tells_step_phase_side_and_time(timeline: Timeline) -> None:
-    clock = ManualClock()
-    player = Player(timeline, clock)
-    player.start()
-    player.seek(6)
-    assert status_line(player) == "1/2 Breathe  ·  In  ·  0:34 left in step  ·  0:06 / 1:10"
-    player.seek(60)
-    player.pause()
-    assert status_line(player) == ("2/2 Strokes  ·  right side  ·  0:10 left in step  ·  "
-                                   "1:00 / 1:10  ·  paused (Space resumes)")
+    driver = _Still()
+    session = make_session(timeline, driver, ClickVoice())  # type: ignore[arg-type]
+    assert status_line(session).startswith("Preparing the voice")
+    wait_until_playing(session, driver)  # type: ignore[arg-type]
+    session.seek(6)
+    assert status_line(session) == "1/2 Breathe  ·  In  ·  0:34 left in step  ·  0:06 / 1:10"
+    session.seek(60)
+    session.pause()
+    assert status_line(session) == ("2/2 Strokes  ·  right side  ·  0:10 left in step  ·  "
+                                    "1:00 / 1:10  ·  paused (Space resumes)")
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    assert clean("Neck\x1b[2J strokes\x07") == "Neck [2J strokes "

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from backcare_desktop.cli import main
 from backcare_desktop.paths import bundled_routines_dir
 from backcare_desktop.routines.loader import load_library
+from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.player import ManualClock, State
 from backcare_desktop.settings import (
     RoutineChoices,
@@ -163,7 +164,7 @@ def test_a_good_soundtrack_is_kept_and_selected(window: MainWindow, tmp_path: Pa
     window.library_page.list.set_current(1)
     window.library_page.list.set_current(0)
     assert window.library_page.setup.ambient.currentData() == "rain"
-    assert window.prepared is not None and window.prepared.ambient_name == "rain"
+    assert window.soundtrack_in_hand == "rain"
 
 
 def test_settings_round_trip_and_survive_corruption(tmp_path: Path) -> None:
@@ -187,7 +188,7 @@ def test_settings_round_trip_and_survive_corruption(tmp_path: Path) -> None:
 def test_the_window_saves_choices_in_the_config_folder(qtbot: QtBot, clock: ManualClock,
                                                        user_routines: Path) -> None:
     library = load_library(bundled_routines_dir(), user_routines)
-    window = MainWindow(clock, None, Settings(voice="none"), library, save=True)
+    window = MainWindow(SilentOutput(clock), Settings(voice="none"), library, save=True)
     qtbot.addWidget(window)
     window.library_page.setup._spins["arrive"].setValue(90)
     window.close()

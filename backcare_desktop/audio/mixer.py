@@ -4,15 +4,14 @@ block of stereo samples out.
 Everything is placed by frame number, so any block can be made in any order and comes out
 the same: the live stream, the file export and the tests all pull from this one function.
 Two things are deliberately live-only and leave offline renders untouched: volume changes,
-which ramp from block to block, and a cue whose clip was not ready when due, which is
-spoken as soon as it is (see `_place_late_cues`).
+which ramp from block to block, and a cue whose clip was not ready when its first frame was
+mixed, which then stays silent (its caption still shows) rather than starting mid-word or
+holding back the cues after it (see `_note_missed_cues`).
 """
 
 from __future__ import annotations
 
 import bisect
-import logging
-import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -21,7 +20,6 @@ from numpy.typing import NDArray
 from backcare_desktop.audio.ambient import Ambient
 from backcare_desktop.audio.clips import MAX_CLIP_SECONDS, ClipSource
 from backcare_desktop.audio.signal import (
-    RATE,
     Samples,
     db_to_gain,
     raised_cosine,
@@ -35,8 +33,6 @@ from backcare_desktop.audio.tones import (
     step_chime,
 )
 from backcare_desktop.session.timeline import PhaseKind, Timeline
-
-log = logging.getLogger(__name__)
 
 TAIL_SECONDS = 7.0
 """Sound after the last step: the closing bell rings out while the bed fades."""
@@ -99,9 +95,7 @@ class SessionMix:
         self._tone_frames = [sound.frame for sound in self._tones]
         self._longest_tone = max((sound.samples.shape[0] for sound in self._tones), default=0)
         self._gains = self._target_gains()
-        self._late: dict[int, int] = {}
-        self._waiting: list[int] = []
-        self._lock = threading.Lock()
+        self._missed: set[int] = set()
 
     # Live controls --------------------------------------------------------------------------
 
@@ -109,23 +103,24 @@ class SessionMix:
         """Takes effect at the next block, ramped over VOLUME_RAMP_SECONDS."""
         self.settings = replace(self.settings, volumes=volumes)
 
-    def voice_frame(self, cue_index: int) -> int:
-        """Where a cue is actually spoken: its planned frame, or later if its clip was late."""
-        return self._late.get(cue_index, self.cue_frames[cue_index])
+    @property
+    def missed_cues(self) -> int:
+        """Cues played live without their clip (captions only), so the session can say so."""
+        return len(self._missed)
 
     # The mix --------------------------------------------------------------------------------
 
     def render(self, start: int, frames: int, *, live: bool = False) -> Samples:
         """Frames [start, start + frames) of the session as (frames, 2) float32.
 
-        `live` lets a cue whose clip is missing wait and be spoken once it arrives; offline
-        renders leave it out instead, as they can only be made with every clip ready.
+        `live` remembers a cue whose clip was missing when its first frame was mixed, so the
+        clip never starts mid-word if it arrives a moment later; offline renders are made
+        with every clip ready and are unaffected.
         """
         end = start + frames
-        with self._lock:
-            if live:
-                self._place_late_cues(start, end)
-            voice, speech_spans = self._voice(start, end)
+        if live:
+            self._note_missed_cues(start, end)
+        voice, speech_spans = self._voice(start, end)
         tones = self._tone_bus(start, end)
         bed = self.ambient.block(start, frames) * self._ambient_shape(start, frames)[:, None]
         bed *= self._ducking(start, frames, speech_spans)[:, None]
@@ -144,8 +139,8 @@ class SessionMix:
         spans = []
         for index, cue in enumerate(self.timeline.cues):
             clip = self.clips.clip(cue.text)
-            if clip is not None:
-                begin = self.voice_frame(index)
+            if clip is not None and index not in self._missed:
+                begin = self.cue_frames[index]
                 spans.append((begin, begin + clip.shape[0], cue.text))
         return spans
 
@@ -159,14 +154,13 @@ class SessionMix:
         lookahead = seconds_to_frames(DUCK_ATTACK_SECONDS)
         first = bisect.bisect_left(self.cue_frames, start - lookback)
         last = bisect.bisect_left(self.cue_frames, end + lookahead)
-        candidates = set(range(first, last)) | {i for i in self._late if i >= first}
-        for index in sorted(candidates):
-            if index in self._waiting:
+        for index in range(first, last):
+            if index in self._missed:
                 continue
             clip = self.clips.clip(self.timeline.cues[index].text)
             if clip is None or clip.size == 0:  # not ready, or "no voice": nothing to duck for
                 continue
-            begin = self.voice_frame(index)
+            begin = self.cue_frames[index]
             spans.append((begin, begin + clip.shape[0]))
             _add(bus, start, begin, clip)
         return bus, spans
@@ -210,31 +204,17 @@ class SessionMix:
         volumes = self.settings.volumes
         return volumes.voice, volumes.tones, volumes.ambient, volumes.master
 
-    def _place_late_cues(self, start: int, end: int) -> None:
-        """Keeps spoken cues in order when a clip arrives after its moment.
+    def _note_missed_cues(self, start: int, end: int) -> None:
+        """Marks cues starting in this block whose clip is not ready: they stay silent.
 
-        A cue due in this block without a clip waits; a waiting cue is placed at the start of
-        the first block in which its clip (and every earlier waiting one) is ready.
+        A seek back before a missed cue makes it due again, with whatever clip it has then.
         """
-        for index in [i for i in self._late if self.cue_frames[i] >= start]:
-            del self._late[index]  # a seek went back before it: it is simply due again
-        self._waiting = [i for i in self._waiting if self.cue_frames[i] < end]
+        self._missed = {i for i in self._missed if self.cue_frames[i] < start}
         first = bisect.bisect_left(self.cue_frames, start)
         last = bisect.bisect_left(self.cue_frames, end)
         for index in range(first, last):
-            missing = self.clips.clip(self.timeline.cues[index].text) is None
-            if (missing or self._waiting) and index not in self._waiting:
-                self._waiting.append(index)
-        while self._waiting:
-            index = self._waiting[0]
             if self.clips.clip(self.timeline.cues[index].text) is None:
-                break
-            self._waiting.pop(0)
-            self._late[index] = max(start, self.cue_frames[index])
-            delay = (self._late[index] - self.cue_frames[index]) / RATE
-            if delay > 0:
-                log.warning("cue %r spoken %.2f s late: its clip was not ready",
-                            self.timeline.cues[index].text, delay)
+                self._missed.add(index)
 
 
 def _tone_sounds(timeline: Timeline, settings: SoundSettings) -> list[_Sound]:

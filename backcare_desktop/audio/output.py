@@ -1,13 +1,13 @@
-"""The live output: a continuous callback stream whose frame count is the session clock.
+"""The live output: a device fed from sound mixed ahead, kept alive whatever the device does.
 
-`LiveFeed` is the part with the logic and no device: for each block the device asks for,
-it reads the player's anchor and renders the session frames that belong there, fading
-out on pause, in on resume, and cross-fading on a seek or skip. Because the player's clock
-is this same frame count (`StreamClock`), the window and the speakers cannot drift apart.
-
-`AudioOutput` binds a feed to a miniaudio device. With no usable device it runs the feed
-on miniaudio's null backend, which is paced at real time: the session goes on silently on
-the same clock, and a device that appears later is picked up without a jump.
+`AudioOutput` owns the feed, the queue mixed ahead (`MixAhead`), the render thread and the
+device. The device is a miniaudio stream on the sound server or card when there is one,
+else miniaudio's null backend, which is paced at real time: the session goes on silently on
+the same clock. The render thread also watches: a device that stops asking for sound is
+dropped for the null one and a real device is looked for every few seconds (the same watch
+covers a device that was never there), and a gap in the thread's own wall-clock time (a
+suspend, a SIGSTOP) is reported as a clock jump so the session pauses instead of racing to
+catch up.
 """
 
 from __future__ import annotations
@@ -15,122 +15,72 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable, Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from backcare_desktop.audio.ahead import MixAhead, StreamClock
+from backcare_desktop.audio.feed import AnchorSource, LiveFeed
 from backcare_desktop.audio.mixer import SessionMix
-from backcare_desktop.audio.signal import RATE, Samples, raised_cosine, seconds_to_frames
-from backcare_desktop.session.player import Anchor
+from backcare_desktop.audio.signal import RATE, Samples
+from backcare_desktop.errors import Level, Notice
+from backcare_desktop.session.player import Clock, MonotonicClock
 
 log = logging.getLogger(__name__)
 
-FADE_FRAMES = seconds_to_frames(0.02)
 BUFFER_MSEC = 40
-"""The device's buffer: short enough for a quick pause, long enough not to underrun
-(see the real-playback note and `make bench`)."""
+"""The device's buffer: the callback only copies, so a short one is safe (see `make bench`)."""
+SERVICE_SECONDS = 0.005
+"""How often the render thread looks at the anchor and tops up the queue."""
+STALL_SECONDS = 1.0
+"""A device that has not asked for sound for this long is taken as lost..."""
+STALL_AFTER_CALLBACKS = 10
+"""... once it has been asking steadily: PulseAudio asks once, then waits about 2 s while
+its stream starts."""
+CLOCK_JUMP_SECONDS = 2.0
+"""A render thread that did not run for this long was stopped with the process."""
 RETRY_DEVICE_SECONDS = 5.0
+LEAD_IN_SECONDS = 0.15
+"""Silence before a session's first word: more than the device's buffer plus a render
+pass, so the sound made ahead of the device starts on it."""
+
+Take = Callable[[int], Samples]
 
 
-class LiveFeed:
-    """Session audio for a continuous stream, following the player's anchor."""
-
-    def __init__(self) -> None:
-        self.mix: SessionMix | None = None
-        self._anchor: Callable[[], Anchor] | None = None
-        self.frames_delivered = 0
-        self.last_block = 0
-        self.delivered_at = time.monotonic()
-        self._next_session_frame: int | None = None
-        """Where the session would continue if nothing changed; None when silent."""
-        self._lock = threading.Lock()
-
-    def follow(self, mix: SessionMix | None, anchor: Callable[[], Anchor] | None) -> None:
-        """Plays `mix` wherever `anchor` (the player's) says; None for silence."""
-        with self._lock:
-            self.mix, self._anchor = mix, anchor
-            self._next_session_frame = None
+class Device(Protocol):
+    name: str
 
     @property
-    def sounding(self) -> bool:
-        """Whether the last block had session sound in it (the bell's tail included)."""
-        return self._next_session_frame is not None
+    def real(self) -> bool:
+        """False for the null device, which only paces the clock."""
+        ...
 
-    def pull(self, frames: int) -> Samples:
-        """The next `frames` frames of the stream."""
-        with self._lock:
-            block = self._render(frames)
-            self.frames_delivered += frames
-            self.last_block = frames
-            self.delivered_at = time.monotonic()
-        return block
-
-    def _render(self, frames: int) -> Samples:
-        mix, follow = self.mix, self._anchor
-        silence = np.zeros((frames, 2), dtype=np.float32)
-        if mix is None or follow is None:
-            return silence
-        anchor = follow()
-        continuing = self._next_session_frame
-        if anchor.moving:
-            start = round(anchor.position_at(self.frames_delivered / RATE) * RATE)
-        elif continuing is not None and anchor.position >= mix.timeline.duration - 1e-6:
-            start = continuing  # finished: let the closing bell ring out
-        else:
-            start = None
-        if start is not None and start >= mix.total_frames:
-            start = None
-
-        if start is None:
-            self._next_session_frame = None
-            if continuing is None:
-                return silence
-            return mix.render(continuing, frames, live=True) * _fade(frames, out=True)
-        self._next_session_frame = start + frames
-        block = mix.render(start, frames, live=True)
-        if continuing == start or (continuing is None and start == 0):
-            return block  # continuing, or the session's own start, which rises from silence
-        block *= _fade(frames, out=False)
-        if continuing is not None:  # a seek or skip while playing: cross-fade
-            block += mix.render(continuing, frames, live=True) * _fade(frames, out=True)
-        return block
+    def close(self) -> None:
+        """Stops pulling from the queue at once; may finish closing in the background."""
+        ...
 
 
-def _fade(frames: int, out: bool) -> Samples:
-    length = min(frames, FADE_FRAMES)
-    shape = np.ones(frames, dtype=np.float32)
-    curve = raised_cosine(length).astype(np.float32)
-    if out:
-        shape[:length] = curve[::-1]
-        shape[length:] = 0.0
-    else:
-        shape[:length] = curve
-    return shape[:, None]
+DeviceOpener = Callable[[bool, Take], Device | None]
+"""Opens and starts a device pulling from `take`: a real one (True) or the null one (False);
+None when no such device can be had."""
 
 
-class StreamClock:
-    """Seconds of sound heard so far: frames delivered, less the block still in the device.
+class _MiniaudioDevice:
+    def __init__(self, device: Any, name: str) -> None:
+        self._device = device
+        self.name = name
+        self.active = True
 
-    Between callbacks it advances with the monotonic clock (never past one block), so a
-    60 Hz pacer moves smoothly, and it never goes backwards.
-    """
+    @property
+    def real(self) -> bool:
+        return self.name != "Null"
 
-    def __init__(self, feed: LiveFeed, smooth: bool = True) -> None:
-        self._feed = feed
-        self._smooth = smooth
-        self._last = 0.0
-
-    def now(self) -> float:
-        feed = self._feed
-        heard = (feed.frames_delivered - feed.last_block) / RATE
-        since = 0.0
-        if self._smooth:
-            since = min(time.monotonic() - feed.delivered_at, feed.last_block / RATE)
-        self._last = max(self._last, heard + since)
-        return self._last
+    def close(self) -> None:
+        self.active = False  # from now on it pulls silence, never the queue
+        # A device whose server died can hang in close: never on the caller's thread.
+        threading.Thread(target=self._device.close, name="audio-close", daemon=True).start()
 
 
 def _backend_order() -> list[list[object]]:
@@ -151,89 +101,192 @@ def _backend_order() -> list[list[object]]:
     return orders
 
 
-class AudioOutput:
-    """A miniaudio stream fed by a LiveFeed; silent (on the null backend) without a device."""
+def open_miniaudio(real: bool, take: Take) -> Device | None:
+    import miniaudio
 
-    def __init__(self, feed: LiveFeed, on_status: Callable[[str], None] | None = None) -> None:
-        self.feed = feed
-        self.clock = StreamClock(feed)
-        self._on_status = on_status or (lambda message: None)
-        self._device: Any = None
-        self.device_name = ""
-        self._retry: threading.Timer | None = None
-        self._closed = False
-
-    @property
-    def has_device(self) -> bool:
-        return bool(self.device_name) and self.device_name != "Null"
-
-    def open(self) -> None:
-        if not self._open_real():
-            self.open_silent()
-            self._on_status("No audio device: the session runs silently, with captions.")
-            self._schedule_retry()
-
-    def close(self) -> None:
-        self._closed = True
-        if self._retry is not None:
-            self._retry.cancel()
-        self._close_device()
-
-    def _generator(self) -> Generator[Samples, int, None]:
-        frames = yield np.zeros((0, 2), dtype=np.float32)
-        while True:
-            frames = yield self.feed.pull(frames)
-
-    def _start(self, backends: list[object]) -> bool:
-        """Opens a device on these backends and moves the feed to it; False if none opens."""
-        import miniaudio
-
+    orders = _backend_order() if real else [[miniaudio.Backend.NULL]]
+    for backends in orders:
         try:
             device = miniaudio.PlaybackDevice(
                 output_format=miniaudio.SampleFormat.FLOAT32, nchannels=2, sample_rate=RATE,
-                buffersize_msec=BUFFER_MSEC, backends=backends or None,
-                app_name="Back Care")
+                buffersize_msec=BUFFER_MSEC, backends=backends or None, app_name="Back Care")
         except (miniaudio.MiniaudioError, OSError) as error:
             log.info("audio backend %s unavailable: %s", backends, error)
-            return False
-        self._close_device()  # the old device stops before the new one pulls from the feed
-        generator = self._generator()
-        next(generator)
+            continue
+        wrapper = _MiniaudioDevice(device, str(device.backend))
+        pull = _pull(wrapper, take)
+        next(pull)  # miniaudio sends to it at once: it must be started
         try:
-            device.start(generator)
+            device.start(pull)
         except miniaudio.MiniaudioError as error:
             log.info("audio device %s would not start: %s", device.backend, error)
             device.close()
-            return False
-        self._device = device
-        self.device_name = str(device.backend)
-        return True
+            continue
+        return wrapper
+    return None
 
-    def _open_real(self) -> bool:
-        return any(self._start(backends) for backends in _backend_order())
 
-    def open_silent(self) -> None:
-        """The null device: paced at real time, no sound card needed (benchmarks use it)."""
-        import miniaudio
+def _pull(device: _MiniaudioDevice, take: Take) -> Generator[Samples, int, None]:
+    frames = yield np.zeros((0, 2), dtype=np.float32)
+    silence = np.zeros((RATE, 2), dtype=np.float32)
+    while True:
+        if device.active:
+            frames = yield take(frames)
+        else:
+            frames = yield silence[:min(frames, RATE)]
 
-        self._start([miniaudio.Backend.NULL])
 
-    def _close_device(self) -> None:
-        device, self._device = self._device, None
+class AudioOutput:
+    lead_in = LEAD_IN_SECONDS
+
+    def __init__(self, on_notice: Callable[[Notice], None] | None = None, *,
+                 opener: DeviceOpener = open_miniaudio, wall: Clock | None = None) -> None:
+        self._wall = wall or MonotonicClock()
+        self.feed = LiveFeed()
+        self.ahead = MixAhead(self.feed, self._wall)
+        self.clock = StreamClock(self.ahead, self._wall)
+        self._notify = on_notice or self._keep
+        self._kept: list[Notice] = []
+        self._open = opener
+        self._device: Device | None = None
+        self._device_lock = threading.Lock()
+        self._closed = threading.Event()
+        self._last_service = self._wall.now()
+        self._last_callbacks = -1
+        self._callbacks_at_open = 0
+        self._last_callback_at = self._wall.now()
+        self._next_retry = 0.0
+        self._jumped = False
+        self._threads: list[threading.Thread] = []
+
+    # Public ------------------------------------------------------------------------------
+
+    @property
+    def device_name(self) -> str:
+        device = self._device
+        return device.name if device is not None else ""
+
+    @property
+    def has_device(self) -> bool:
+        device = self._device
+        return device is not None and device.real
+
+    def open(self, real: bool = True, threaded: bool = True) -> None:
+        """Starts a device (a real one when `real` and one is there, else the null one) and,
+        when `threaded`, the render and device-watch threads; tests call `service` and
+        `look_for_device` themselves instead."""
+        if not (real and self._switch_to(real=True)):
+            self._switch_to(real=False)
+            if real:
+                self._notify(Notice(Level.WARNING, "No audio device: the session runs "
+                                    "silently, with captions, until one appears."))
+        self._next_retry = self._wall.now() + RETRY_DEVICE_SECONDS
+        if threaded:
+            self._start_thread(self._render_loop, "audio-render")
+            self._start_thread(self._watch_loop, "audio-device-watch")
+
+    def close(self) -> None:
+        self._closed.set()
+        for thread in self._threads:
+            thread.join(timeout=1)
+        with self._device_lock:
+            device, self._device = self._device, None
         if device is not None:
             device.close()
 
-    def _schedule_retry(self) -> None:
-        def retry() -> None:
-            if self._closed:
-                return
-            if self._open_real():
-                self._on_status(f"Audio device found ({self.device_name}).")
-                return
-            if self._device is None:
-                self.open_silent()
-            self._schedule_retry()
+    def follow(self, mix: SessionMix | None, anchor: AnchorSource | None) -> None:
+        """Plays `mix` wherever `anchor` says, from the next chunk; None for silence."""
+        self.feed.follow(mix, anchor)
 
-        self._retry = threading.Timer(RETRY_DEVICE_SECONDS, retry)
-        self._retry.daemon = True
-        self._retry.start()
+    def take_clock_jump(self) -> bool:
+        """True once after a clock jump; the caller pauses the session, and sound is made
+        again from there (until then the render thread holds, so nothing races ahead)."""
+        jumped, self._jumped = self._jumped, False
+        return jumped
+
+    @property
+    def underruns(self) -> int:
+        return self.ahead.underruns
+
+    def take_notices(self) -> list[Notice]:
+        """Notices kept for a caller that gave no `on_notice` (the terminal polls them)."""
+        kept, self._kept = self._kept, []
+        return kept
+
+    def _keep(self, notice: Notice) -> None:
+        self._kept.append(notice)
+
+    # The render thread ---------------------------------------------------------------------
+
+    def service(self) -> None:
+        """One pass of the render thread: spot a clock jump or a lost device, then top up
+        the queue."""
+        now = self._wall.now()
+        gap, self._last_service = now - self._last_service, now
+        if gap > CLOCK_JUMP_SECONDS and self.feed.mix is not None:
+            log.warning("clock jump of %.1f s: holding the session", gap)
+            self._jumped = True
+        self.ahead.holding = self._jumped
+        if self._jumped:
+            self._last_callback_at = now
+            return
+        self._watch_device(now)
+        self.ahead.fill()
+
+    def _watch_device(self, now: float) -> None:
+        callbacks = self.ahead.callbacks
+        if callbacks != self._last_callbacks:
+            self._last_callbacks, self._last_callback_at = callbacks, now
+            return
+        started = callbacks - self._callbacks_at_open >= STALL_AFTER_CALLBACKS
+        if not started or now - self._last_callback_at <= STALL_SECONDS:
+            return
+        lost = self._device
+        log.warning("audio device %s stopped asking for sound", lost.name if lost else "-")
+        self._last_callback_at = now
+        if self._switch_to(real=False):
+            self._notify(Notice(Level.WARNING, "The audio device stopped: the session goes "
+                                "on silently and the sound comes back with the device."))
+        self._next_retry = now + RETRY_DEVICE_SECONDS
+
+    def look_for_device(self) -> None:
+        """Moves to a real device if the current one is the null one and a real one opens."""
+        now = self._wall.now()
+        if self.has_device or now < self._next_retry or self._closed.is_set():
+            return
+        self._next_retry = now + RETRY_DEVICE_SECONDS
+        if self._switch_to(real=True):
+            self._notify(Notice(Level.INFO, f"Sound is back ({self.device_name})."))
+
+    def _switch_to(self, real: bool) -> bool:
+        """Opens the new device before letting the old one go, so the clock never stops for
+        longer than the switch; the old one stops pulling the moment it is let go."""
+        with self._device_lock:
+            device = self._open(real, self.ahead.take)
+            if device is None:
+                return False
+            old, self._device = self._device, device
+            self._callbacks_at_open = self.ahead.callbacks
+        if old is not None:
+            old.close()
+        return True
+
+    def _render_loop(self) -> None:
+        while not self._closed.wait(SERVICE_SECONDS):
+            try:
+                self.service()
+            except Exception:  # the stream must outlive any one bad block
+                log.exception("render thread")
+
+    def _watch_loop(self) -> None:
+        while not self._closed.wait(1.0):
+            try:
+                self.look_for_device()
+            except Exception:
+                log.exception("device watch")
+
+    def _start_thread(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+

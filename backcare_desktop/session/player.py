@@ -134,7 +134,7 @@ class Player:
 
     @property
     def position(self) -> float:
-        return min(self.anchor.position_at(self._clock.now()), self.timeline.duration)
+        return min(max(self.anchor.position_at(self._clock.now()), 0.0), self.timeline.duration)
 
     @property
     def current_step(self) -> TimedStep:
@@ -156,19 +156,25 @@ class Player:
 
     # Commands ------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Starts from the beginning (also after finishing or stopping)."""
+    def start(self, lead_in: float = 0.0) -> None:
+        """Starts from the beginning (also after finishing or stopping).
+
+        `lead_in` seconds of silence come first: sound is made a little ahead of the
+        device, so without them the first word would start a few milliseconds in.
+        """
         self._step = None
         self._phase = None
         self._set_state(State.RUNNING)
         self._jump(0.0)
+        if lead_in > 0:
+            self._move_from(-lead_in)
 
-    def pause(self) -> None:
+    def pause(self, reason: str = "") -> None:
         if self._state is State.RUNNING:
             self.tick()
             if self._state is State.RUNNING:
                 self._hold(self.position)
-                self._set_state(State.PAUSED)
+                self._set_state(State.PAUSED, reason)
 
     def resume(self) -> None:
         if self._state is State.PAUSED:

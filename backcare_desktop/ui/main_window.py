@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -12,21 +13,24 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QSh
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
 
 from backcare_desktop.audio.ambient import (
+    SILENCE,
     SUPPORTED_SUFFIXES,
+    Ambient,
     AmbientError,
     decode_file,
     load_ambient,
 )
-from backcare_desktop.audio.mixer import SessionMix, SoundSettings, Volumes
-from backcare_desktop.audio.output import AudioOutput, LiveFeed
+from backcare_desktop.audio.mixer import SoundSettings, Volumes
+from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
-from backcare_desktop.live import PreparedSession
+from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
 from backcare_desktop.routines.model import Routine
-from backcare_desktop.session.player import Clock, State
+from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
+from backcare_desktop.session.player import State
 from backcare_desktop.session.timeline import Adjustments, Timeline, compile_timeline
 from backcare_desktop.settings import Settings, load_settings, save_settings
 from backcare_desktop.ui import theme
@@ -36,21 +40,26 @@ from backcare_desktop.ui.presenter import SessionPresenter
 from backcare_desktop.ui.session_view import EndView, SessionView
 from backcare_desktop.ui.settings_dialog import SettingsDialog
 from backcare_desktop.ui.volume import VolumeControls
-from backcare_desktop.voice.engines import SpeechEngine, create_engine
+from backcare_desktop.voice.engines import SilentEngine, SpeechEngine, create_engine
+from backcare_desktop.voice.prepare import ClipPreparer
 
 PREVIEW_SECONDS = 8
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
 
+_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="window-worker")
+"""Soundtracks, previews and voice models are made here, never on the window's thread."""
 
-class _StatusRelay(QObject):
-    """Carries messages from audio threads to the window's thread."""
 
-    message = Signal(str)
+class _Relay(QObject):
+    """Carries results from worker threads to the window's thread."""
+
+    notice = Signal(Notice)
+    preview_ready = Signal(object, int)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, clock: Clock, feed: LiveFeed | None, settings: Settings,
-                 library: Library, save: bool = True) -> None:
+    def __init__(self, output: SessionOutput, settings: Settings, library: Library,
+                 save: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("Back Care")
         self.resize(1180, 780)
@@ -58,14 +67,17 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.library = library
         self._save_enabled = save
-        self._feed = feed
+        self._output = output
         self.preview = Preview()
-        self.presenter = SessionPresenter(clock, self)
-        self.prepared: PreparedSession | None = None
+        self.presenter = SessionPresenter(self)
+        self.warmer: ClipPreparer | None = None
+        """Makes the selected routine's voice into the cache while the person chooses."""
+        self._ambients: dict[str, Future[Ambient]] = {}
         self._engine: SpeechEngine | None = None
-        self._mix: SessionMix | None = None
-        self._pending_start = False
         self._said_once: set[str] = set()
+        self.relay = _Relay(self)
+        self.relay.notice.connect(self.show_notice)
+        self.relay.preview_ready.connect(self._play_preview)
         self.media: MediaControls | None = None
 
         self.stack = QStackedWidget()
@@ -108,9 +120,9 @@ class MainWindow(QMainWindow):
         setup.add_soundtrack_requested.connect(self.add_soundtrack_dialog)
         self.session_view.command.connect(self._on_command)
         self.presenter.changed.connect(self._render_session)
-        self.presenter.state_changed.connect(
-            lambda state: self.session_view.show_state(State(state)))
-        self.presenter.finished.connect(self._on_finished)
+        self.presenter.state_changed.connect(self.session_view.show_state)
+        self.presenter.stage_changed.connect(self._on_stage)
+        self.presenter.notice.connect(self.show_notice)
         self.end_view.again.connect(lambda: self.start_routine(self.library_page.setup.routine_id))
         self.end_view.library.connect(self.show_library)
         self.stack.currentChanged.connect(self._update_shortcuts)
@@ -166,25 +178,38 @@ class MainWindow(QMainWindow):
     def select_routine(self, routine_id: str) -> None:
         routine = self._routine(routine_id)
         if routine is None or (routine_id == self.library_page.setup.routine_id
-                               and self.prepared is not None):
+                               and self.warmer is not None):
             return
         choices = self.settings.choices_for(routine_id)
         self.library_page.setup.show_routine(routine, choices, self._soundtrack_options())
-        self._prepare(routine)
+        self._warm(routine)
 
     def _soundtrack_options(self) -> list[tuple[str, str]]:
         return [(path, Path(path).stem.replace("_", " ")) for path in self.settings.soundtracks
                 if Path(path).exists()]
 
-    def _prepare(self, routine: Routine) -> None:
-        """Starts making the voice and the soundtrack ready, in the background."""
-        if self.prepared is not None:
-            self.prepared.cancel()
-        ambient = self.library_page.setup.ambient.currentData() or "none"  # what is shown
-        self.prepared = PreparedSession(self._timeline(routine), self.engine(),
-                                        self.settings.speaking_rate, ambient)
+    def _warm(self, routine: Routine) -> None:
+        """Starts making the routine's voice (into the cache) and its soundtrack, in the
+        background, so Start is quick; the session itself makes its own clips."""
+        if self.warmer is not None:
+            self.warmer.cancel()
+        self.warmer = ClipPreparer(self._timeline(routine), self.engine(),
+                                   self.settings.speaking_rate)
+        self.warmer.start()
+        self._ambient(self.library_page.setup.ambient.currentData() or "none")
         self._poll.start()
         self._on_poll()
+
+    def _ambient(self, name: str) -> Future[Ambient]:
+        """The soundtrack, loading (or loaded) on a worker; one kept at a time."""
+        if name not in self._ambients:
+            self._ambients = {name: _WORKERS.submit(load_ambient, name)}
+        return self._ambients[name]
+
+    @property
+    def soundtrack_in_hand(self) -> str:
+        """The soundtrack loaded (or loading) for the next session."""
+        return next(iter(self._ambients), "")
 
     def engine(self) -> SpeechEngine:
         if self._engine is None:
@@ -193,17 +218,18 @@ class MainWindow(QMainWindow):
         return self._engine
 
     def _on_poll(self) -> None:
-        prepared = self.prepared
-        if prepared is None:
+        """Shows how far the voice is while nothing else moves the window."""
+        session = self.presenter.session
+        preparing = session is not None and session.stage in (Stage.PREPARING, Stage.READY)
+        source = session.preparer if preparing and session else self.warmer
+        if source is None:
             self._poll.stop()
             return
         note = "Voice off: captions and tones only." if self.settings.voice == "none" else ""
-        self.library_page.setup.show_preparation(prepared.fraction, note)
-        self._say_once(prepared.problem)
-        if self._pending_start and prepared.ready_to_start:
-            self._pending_start = False
-            self._begin()
-        if prepared.voice.done.is_set() and not self._pending_start:
+        self.library_page.setup.show_preparation(source.fraction, note)
+        for problem in source.take_problems():
+            self._say_once(problem.short)
+        if source.done.is_set() and not preparing:
             self._poll.stop()
             self._say_once(self.engine().fallback_reason)
 
@@ -213,8 +239,7 @@ class MainWindow(QMainWindow):
             return
         choices = setup.choices()
         self.settings.routines[setup.routine_id] = choices
-        if self.prepared is not None:
-            self.prepared.use_ambient(choices.ambient)
+        self._ambient(choices.ambient)
         self._save_soon.start()
         self.library_page.refresh_lengths()
 
@@ -223,19 +248,31 @@ class MainWindow(QMainWindow):
         for controls in (self.library_page.setup.volume, self.session_view.volume):
             if controls is not source:
                 controls.show_volumes(self.settings.volumes)
-        if self._mix is not None:
-            self._mix.set_volumes(self._volumes())
+        if self.presenter.session is not None:
+            self.presenter.session.set_volumes(self._volumes())
         self._save_soon.start()
 
     def _volumes(self) -> Volumes:
         return Volumes(**self.settings.volumes.model_dump())
 
     def preview_soundtrack(self, name: str) -> None:
+        """Loads the soundtrack on a worker and plays its start when it is ready."""
+        gain = self.settings.volumes.ambient
+
+        def ready(future: Future[Ambient]) -> None:
+            try:
+                bed = future.result()
+            except AmbientError as error:
+                self.relay.notice.emit(Notice(Level.WARNING, str(error)))
+                return
+            self.relay.preview_ready.emit(bed.block(0, PREVIEW_SECONDS * RATE) * gain, RATE)
+
+        self._ambient(name).add_done_callback(ready)
+
+    def _play_preview(self, samples: object, rate: int) -> None:
         try:
-            bed = load_ambient(name)
-            samples = bed.block(0, PREVIEW_SECONDS * RATE) * self.settings.volumes.ambient
-            self.preview.play(samples)
-        except (AmbientError, PreviewError) as error:
+            self.preview.play(samples, rate)  # type: ignore[arg-type]
+        except PreviewError as error:
             self.show_message(str(error))
 
     def add_soundtrack_dialog(self) -> None:
@@ -277,44 +314,53 @@ class MainWindow(QMainWindow):
     # The session ------------------------------------------------------------------------------
 
     def start_routine(self, routine_id: str) -> None:
+        """Starts a session with the remembered choices; it plays as soon as its first
+        minute of voice and its soundtrack are ready."""
         if routine_id != self.library_page.setup.routine_id:
             self.select_routine(routine_id)
-        if self.prepared is None:
+        routine = self._routine(self.library_page.setup.routine_id)
+        if routine is None:
             return
-        if self.prepared.ready_to_start:
-            self._begin()
-        else:
-            self._pending_start = True
+        if self.warmer is not None:
+            self.warmer.cancel()
+        timeline = self._timeline(routine)
+        sound = SoundSettings(volumes=self._volumes(),
+                              tone_style=ToneStyle(self.settings.tone_style))
+        choices = self.settings.choices_for(routine.id)
+        session = LiveSession(timeline, ClipPreparer(timeline, self.engine(),
+                                                     self.settings.speaking_rate),
+                              self._ambient(choices.ambient), sound, self._output)
+        self.presenter.attach(session)
+        self.session_view.show_timeline(timeline)
+        self.presenter.start()
+        if session.stage is not Stage.PLAYING:
             self._poll.start()
             self.show_message("Preparing the voice; the session starts in a moment.")
 
-    def _begin(self) -> None:
-        routine = self._routine(self.library_page.setup.routine_id)
-        if routine is None or self.prepared is None:
-            return
-        timeline = self._timeline(routine)
-        settings = SoundSettings(volumes=self._volumes(),
-                                 tone_style=ToneStyle(self.settings.tone_style))
-        self._mix = self.prepared.mix(timeline, settings)
-        self.presenter.load(timeline)
-        self.session_view.show_timeline(timeline)
-        if self._feed is not None and self.presenter.player is not None:
-            player = self.presenter.player
-            self._feed.follow(self._mix, lambda: player.anchor)
-        self.preview.stop()
-        self.preview.session_active = True
-        self.stack.setCurrentWidget(self.session_view)
-        if self.settings.start_fullscreen:
-            self.showFullScreen()
-        self.presenter.start()
+    def _on_stage(self, stage: Stage, reason: str) -> None:
+        if stage is Stage.PLAYING and self.stack.currentWidget() is not self.session_view:
+            self.preview.stop()
+            self.preview.session_active = True
+            self.stack.setCurrentWidget(self.session_view)
+            if self.settings.start_fullscreen:
+                self.showFullScreen()
+        elif stage is Stage.FINISHED:
+            self._on_finished()
+        elif stage is Stage.FAILED:
+            self.show_library()
 
     def show_moment(self, routine: Routine, at: float, end: bool = False) -> None:
         """The session view (or the end screen) at `at` seconds, silent and still: what the
         screenshot command draws."""
         timeline = self._timeline(routine)
-        self.presenter.load(timeline)
+        preparer = ClipPreparer(timeline, SilentEngine())
+        preparer.run()
+        ready: Future[Ambient] = Future()
+        ready.set_result(SILENCE)
+        session = LiveSession(timeline, preparer, ready, SoundSettings(), SilentOutput(
+            self._output.clock))
+        self.presenter.attach(session)
         self.session_view.show_timeline(timeline)
-        self.stack.setCurrentWidget(self.session_view)
         self.presenter.start()
         self.presenter.seek(min(max(at, 0.0), timeline.duration))
         if end:
@@ -351,6 +397,7 @@ class MainWindow(QMainWindow):
         if timeline is not None:
             self.end_view.show_result(timeline, self.palette_)
         self.preview.session_active = False
+        self._poll.stop()
         if self.isFullScreen():
             self.showNormal()
         self.stack.setCurrentWidget(self.end_view)
@@ -400,28 +447,33 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.session_view.captions = settings.captions
         self.apply_theme()
-        if self._mix is not None:
-            self._mix.set_volumes(self._volumes())
-        if voice_changed:
+        if self.presenter.session is not None:
+            self.presenter.session.set_volumes(self._volumes())
+        if voice_changed:  # from the next session on: the running one keeps its voice
             self._engine = None
             routine = self._routine(self.library_page.setup.routine_id)
             if routine is not None:
-                self._prepare(routine)
+                self._warm(routine)
         self._save()
 
     def preview_voice(self, voice: str, rate: float) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            engine = create_engine(voice)
-            speech = engine.speak(VOICE_PREVIEW, rate)
+        """Speaks a sample sentence, made on a worker with the app's own engine when the
+        voice is the one in use (no second model is loaded)."""
+        engine = self._engine if voice == self.settings.voice and self._engine else None
+
+        def speak() -> None:
+            try:
+                speech = (engine or create_engine(voice)).speak(VOICE_PREVIEW, rate)
+            except BackCareError as error:
+                self.relay.notice.emit(Notice(Level.WARNING, error.short, error.detail))
+                return
             if speech.samples.size:
-                self.preview.play(speech.samples, speech.rate)
+                self.relay.preview_ready.emit(speech.samples, speech.rate)
             else:
-                self.show_message("No voice: cues appear as captions only.")
-        except PreviewError as error:
-            self.show_message(str(error))
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+                self.relay.notice.emit(Notice(Level.INFO, "No voice: cues appear as "
+                                              "captions only."))
+
+        _WORKERS.submit(speak)
 
     def apply_theme(self) -> None:
         self.palette_ = theme.resolve(self.settings.theme)
@@ -440,6 +492,9 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 12_000)
 
+    def show_notice(self, notice: Notice) -> None:
+        self.show_message(notice.short)
+
     def _save(self) -> None:
         if self._save_enabled:
             try:
@@ -448,10 +503,10 @@ class MainWindow(QMainWindow):
                 self.show_message(f"Could not save your settings: {error}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.presenter.stop()
+        self.presenter.close()
         self.preview.stop()
-        if self.prepared is not None:
-            self.prepared.cancel()
+        if self.warmer is not None:
+            self.warmer.cancel()
         self._save()
         super().closeEvent(event)
 
@@ -463,11 +518,10 @@ def launch(argv: list[str]) -> int:
     app.setDesktopFileName("backcare-desktop")
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     settings, settings_message = load_settings()
-    feed = LiveFeed()
-    relay = _StatusRelay()
-    output = AudioOutput(feed, on_status=relay.message.emit)
-    window = MainWindow(output.clock, feed, settings, load_library())
-    relay.message.connect(window.show_message)
+    relay = _Relay()
+    output = AudioOutput(on_notice=relay.notice.emit)
+    window = MainWindow(output, settings, load_library())
+    relay.notice.connect(window.show_notice)
     window.media = MediaControls(window.presenter, window.media_commands())
     output.open()
     if settings_message:

@@ -1,5 +1,5 @@
-"""Between the player and the window: the player's events become Qt signals, the window's
-actions become player commands, and a timer wakes only when something on screen changes.
+"""The thin Qt adapter over a `LiveSession`: its events become typed signals, the window's
+actions become session commands, and a timer wakes only when something on screen changes.
 """
 
 from __future__ import annotations
@@ -8,11 +8,10 @@ import math
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from backcare_desktop.errors import Notice
+from backcare_desktop.session.live import LiveSession, SessionEvent, Stage, StageChanged
 from backcare_desktop.session.player import (
-    Clock,
     CueDue,
-    Event,
-    Finished,
     Player,
     State,
     StateChanged,
@@ -23,20 +22,22 @@ from backcare_desktop.session.timeline import Timeline
 
 FRAME_MS = 16
 """The pacer's frame interval while a breathing step plays (about the display's rate)."""
+PREPARING_POLL_MS = 100
 
 
 class SessionPresenter(QObject):
     changed = Signal()
     """Something on screen may look different now."""
-    state_changed = Signal(str)
+    stage_changed = Signal(Stage, str)
+    state_changed = Signal(State)
     step_changed = Signal(int)
     cue_spoken = Signal(str)
     finished = Signal()
+    notice = Signal(Notice)
 
-    def __init__(self, clock: Clock, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._clock = clock
-        self.player: Player | None = None
+        self.session: LiveSession | None = None
         self._wake = QTimer(self)
         self._wake.setSingleShot(True)
         self._wake.timeout.connect(self.tick)
@@ -47,17 +48,25 @@ class SessionPresenter(QObject):
     # What the window reads -------------------------------------------------------------------
 
     @property
+    def player(self) -> Player | None:
+        return self.session.player if self.session else None
+
+    @property
     def timeline(self) -> Timeline | None:
-        return self.player.timeline if self.player else None
+        return self.session.timeline if self.session else None
 
     @property
     def state(self) -> State:
-        return self.player.state if self.player else State.IDLE
+        return self.session.player.state if self.session else State.IDLE
+
+    @property
+    def stage(self) -> Stage | None:
+        return self.session.stage if self.session else None
 
     def snapshot(self) -> Snapshot | None:
-        if self.player is None:
+        if self.session is None:
             return None
-        return snapshot_at(self.player.timeline, self.player.position)
+        return snapshot_at(self.session.timeline, self.session.player.position)
 
     @property
     def animating(self) -> bool:
@@ -65,53 +74,72 @@ class SessionPresenter(QObject):
 
     # Commands --------------------------------------------------------------------------------
 
-    def load(self, timeline: Timeline) -> None:
-        self.stop()
-        self.player = Player(timeline, self._clock)
-        self.player.subscribe(self._on_event)
+    def attach(self, session: LiveSession) -> None:
+        """Presents `session` from now on (the previous one is closed)."""
+        self.close()
+        self.session = session
+        session.subscribe(self._on_event)
         self.changed.emit()
+        self.tick()
 
     def start(self) -> None:
-        self._command("start")
+        self._command(LiveSession.start)
 
     def toggle_pause(self) -> None:
-        self._command("toggle_pause")
+        self._command(LiveSession.toggle_pause)
 
     def next_step(self) -> None:
-        self._command("next_step")
+        self._command(LiveSession.next_step)
 
     def previous_step(self) -> None:
-        self._command("previous_step")
+        self._command(LiveSession.previous_step)
 
     def restart_step(self) -> None:
-        self._command("restart_step")
+        self._command(LiveSession.restart_step)
 
     def seek(self, seconds: float) -> None:
-        if self.player is not None:
-            self.player.seek(seconds)
+        if self.session is not None:
+            self.session.seek(seconds)
             self.tick()
 
     def stop(self) -> None:
-        if self.player is not None and self.player.state is not State.IDLE:
-            self.player.stop()
+        if self.session is not None:
+            self.session.stop()
         self._wake.stop()
         self._frames.stop()
 
-    def _command(self, name: str) -> None:
-        if self.player is None:
+    def close(self) -> None:
+        """Stops the session and lets go of it."""
+        self.stop()
+        if self.session is not None:
+            self.session.close()
+        self.session = None
+
+    def _command(self, command: object) -> None:
+        if self.session is None:
             return
-        getattr(self.player, name)()
+        assert callable(command)
+        command(self.session)
         self.tick()
 
     # Time ------------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Lets the player announce what is due, repaints, and sleeps until the next change."""
-        player = self.player
-        if player is None:
+        """Moves the session on, repaints, and sleeps until the next change."""
+        session = self.session
+        if session is None:
             return
-        player.tick()
+        session.tick()
+        for notice in session.take_notices():
+            self.notice.emit(notice)
+        if self.session is not session:  # a listener ended it and moved on
+            return
         self.changed.emit()
+        if session.stage in (Stage.PREPARING, Stage.READY):
+            self._frames.stop()
+            self._wake.start(PREPARING_POLL_MS)
+            return
+        player = session.player
         running = player.state is State.RUNNING
         breathing = running and player.current_step.step.breathing is not None
         if breathing and not self._frames.isActive():
@@ -120,6 +148,8 @@ class SessionPresenter(QObject):
             self._frames.stop()
         if running:
             self._wake.start(self._milliseconds_to_next_change(player))
+        elif session.stage is Stage.PAUSED:
+            self._wake.start(PREPARING_POLL_MS * 5)  # notices still come while paused
         else:
             self._wake.stop()
 
@@ -136,12 +166,14 @@ class SessionPresenter(QObject):
         wait = min(max(min(waits), 0.005), 1.0)
         return max(1, round(wait * 1000) + 2)
 
-    def _on_event(self, event: Event) -> None:
-        if isinstance(event, StateChanged):
-            self.state_changed.emit(event.state.value)
+    def _on_event(self, event: SessionEvent) -> None:
+        if isinstance(event, StageChanged):
+            self.stage_changed.emit(event.stage, event.reason)
+        elif isinstance(event, StateChanged):
+            self.state_changed.emit(event.state)
         elif isinstance(event, StepChanged):
             self.step_changed.emit(event.step.index)
         elif isinstance(event, CueDue):
             self.cue_spoken.emit(event.cue.text)
-        elif isinstance(event, Finished):
+        if isinstance(event, StageChanged) and event.stage is Stage.FINISHED:
             self.finished.emit()

@@ -20,6 +20,7 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from backcare_desktop.session.live import SilentOutput
     from backcare_desktop.session.player import ManualClock
     from backcare_desktop.ui.main_window import MainWindow
 
@@ -30,7 +31,7 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
 
         library.routines.append(LoadedRoutine(routine, Path(routine.id), bundled=False))
     settings = Settings(theme=theme_name, voice="none")  # type: ignore[arg-type]
-    window = MainWindow(ManualClock(), None, settings, library, save=False)
+    window = MainWindow(SilentOutput(ManualClock()), settings, library, save=False)
     smallest = window.minimumSize()
     if size[0] < smallest.width() or size[1] < smallest.height():
         raise ScreenshotError(f"--size must be at least {smallest.width()}x{smallest.height()}, "
@@ -44,5 +45,4 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
     app.processEvents()
     if not window.grab().save(str(out), "PNG"):
         raise ScreenshotError(f"{out}: cannot write the image")
-    window.presenter.stop()
     window.close()

@@ -1,0 +1,312 @@
+"""One running session, from preparation to its end.
+
+A `LiveSession` owns everything one session needs: its timeline, its own clip preparation,
+the soundtrack, the mix, the player and the binding to the output. Its lifecycle is
+explicit (preparing -> ready -> playing <-> paused -> finished | stopped | failed) and
+every problem comes back as a `Notice`, never as an exception on a worker thread.
+
+It is Qt-free: the window wraps it in a thin adapter with typed signals, the terminal's
+`play` drives it directly, and tests drive whole sessions with a hand-moved clock.
+
+Cues never wait for one another. A clip still missing a few seconds before its cue is
+made at once by the fast fallback voice; one still missing when its cue is mixed stays
+silent and its caption carries it, and the cues after it play on time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from backcare_desktop.audio.ambient import SILENCE, Ambient
+from backcare_desktop.audio.feed import AnchorSource
+from backcare_desktop.audio.mixer import SessionMix, SoundSettings, Volumes
+from backcare_desktop.errors import BackCareError, Level, Notice
+from backcare_desktop.session.player import Clock, Event, Player, State, StateChanged
+from backcare_desktop.session.timeline import Timeline
+from backcare_desktop.voice.prepare import ClipPreparer
+
+log = logging.getLogger(__name__)
+
+RUSH_AHEAD_SECONDS = 4.0
+"""A cue whose clip is still missing this long before it is due is made by the fast voice."""
+UNDERRUN_WINDOW_SECONDS = 10.0
+UNDERRUNS_WORTH_SAYING = 5
+CLOCK_JUMP_REASON = "Paused: the computer was asleep or busy. Press play to go on."
+
+
+class Stage(StrEnum):
+    PREPARING = "preparing"
+    READY = "ready"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+    @property
+    def ended(self) -> bool:
+        return self in (Stage.FINISHED, Stage.STOPPED, Stage.FAILED)
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    stage: Stage
+    reason: str = ""
+
+
+SessionEvent = Event | StageChanged
+Listener = Callable[[SessionEvent], None]
+
+
+class SessionOutput(Protocol):
+    """What a session needs of the live output (`audio.output.AudioOutput`)."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def lead_in(self) -> float:
+        """Seconds of silence a session starts with, so sound made ahead starts on its first
+        word."""
+        ...
+
+    def follow(self, mix: SessionMix | None, anchor: AnchorSource | None) -> None: ...
+
+    def take_clock_jump(self) -> bool: ...
+
+    @property
+    def underruns(self) -> int: ...
+
+
+class LiveSession:
+    def __init__(self, timeline: Timeline, preparer: ClipPreparer,
+                 ambient: Future[Ambient], sound: SoundSettings,
+                 output: SessionOutput) -> None:
+        self.timeline = timeline
+        self.preparer = preparer
+        self._ambient = ambient
+        self._sound = sound
+        self._output = output
+        self.player = Player(timeline, output.clock)
+        self.player.subscribe(self._on_player_event)
+        self.mix: SessionMix | None = None
+        self.stage = Stage.PREPARING
+        self._listeners: list[Listener] = []
+        self._start_wanted = False
+        self._notices: list[Notice] = []
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
+        self._underrun_marks: list[tuple[float, int]] = []
+        self._last_missed = 0
+        preparer.start()
+
+    # What the views read ----------------------------------------------------------------
+
+    @property
+    def fraction(self) -> float:
+        """How much of the voice is ready, 0 to 1."""
+        return self.preparer.fraction
+
+    @property
+    def ready(self) -> bool:
+        return self.preparer.ready_to_start and self._ambient.done()
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def take_notices(self) -> list[Notice]:
+        """What the person should be told since the last call, each thing once."""
+        for problem in self.preparer.take_problems():
+            self._say(Notice(Level.WARNING, problem.short, problem.detail))
+        with self._lock:
+            notices, self._notices = self._notices, []
+        return notices
+
+    # Commands ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Plays as soon as the first minute of the voice and the soundtrack are ready."""
+        if self.stage.ended:
+            return
+        self._start_wanted = True
+        self.tick()
+
+    def toggle_pause(self) -> None:
+        if self.stage in (Stage.PLAYING, Stage.PAUSED):
+            self.player.toggle_pause()
+        elif self.stage in (Stage.PREPARING, Stage.READY):
+            self.start()
+
+    def pause(self) -> None:
+        self.player.pause()
+
+    def resume(self) -> None:
+        self.player.resume()
+
+    def next_step(self) -> None:
+        if self._playing_or_paused():
+            self.player.next_step()
+
+    def previous_step(self) -> None:
+        if self._playing_or_paused():
+            self.player.previous_step()
+
+    def restart_step(self) -> None:
+        if self._playing_or_paused():
+            self.player.restart_step()
+
+    def seek(self, seconds: float) -> None:
+        if self._playing_or_paused():
+            self.player.seek(seconds)
+
+    def set_volumes(self, volumes: Volumes) -> None:
+        self._sound = SoundSettings(volumes, self._sound.tone_style, self._sound.chimes,
+                                    self._sound.duck_db)
+        if self.mix is not None:
+            self.mix.set_volumes(volumes)
+
+    def stop(self) -> None:
+        """Ends the session where it is; the output falls silent with a short fade."""
+        if self.stage.ended:
+            return
+        if self.player.state is not State.IDLE:
+            self.player.stop()
+        self._end(Stage.STOPPED)
+
+    def close(self) -> None:
+        """Lets go of everything (the output, the voice worker) without waiting for it."""
+        self.stop()
+
+    # Time --------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Moves the session on: starts it when ready, pauses on a clock jump, makes missing
+        clips in time, and lets the player announce what is due."""
+        try:
+            self._tick()
+        except Exception as error:  # a bug must end the session as a message, not a freeze
+            log.exception("session tick")
+            self._fail(BackCareError("The session stopped because of an internal error.",
+                                     f"{type(error).__name__}: {error}"))
+
+    def _tick(self) -> None:
+        if self.stage.ended:
+            return
+        if self.stage is Stage.PREPARING and self.ready:
+            self._set_stage(Stage.READY)
+        if self.stage is Stage.READY and self._start_wanted:
+            self._play()
+        if not self._playing_or_paused():
+            return
+        if self._output.take_clock_jump():
+            self.player.pause(CLOCK_JUMP_REASON)
+            with self._lock:
+                self._notices.append(Notice(Level.INFO, CLOCK_JUMP_REASON))
+        self.player.tick()
+        self._rush_missing_clips()
+        self._watch_sound()
+
+    # Internals -----------------------------------------------------------------------------
+
+    def _play(self) -> None:
+        ambient = SILENCE
+        error = self._ambient.exception()
+        if error is None:
+            ambient = self._ambient.result()
+        else:
+            detail = error.detail if isinstance(error, BackCareError) else ""
+            self._say(Notice(Level.WARNING, f"The soundtrack cannot play ({error}); "
+                             "the session goes on without it.", detail))
+        self.mix = SessionMix(self.timeline, self.preparer.clips, ambient, self._sound)
+        player = self.player
+        self._output.follow(self.mix, lambda: player.anchor)
+        self.player.start(lead_in=self._output.lead_in)
+
+    def _rush_missing_clips(self) -> None:
+        position = self.player.position
+        due = [cue.text for cue in self.timeline.cues
+               if position <= cue.time <= position + RUSH_AHEAD_SECONDS
+               and self.preparer.clips.clip(cue.text) is None]
+        if due:
+            self.preparer.rush(due)
+
+    def _watch_sound(self) -> None:
+        """Says once when cues went unspoken, and when the sound keeps breaking up."""
+        mix = self.mix
+        if mix is not None and mix.missed_cues > self._last_missed:
+            self._last_missed = mix.missed_cues
+            self._say(Notice(Level.WARNING, "Some cues are shown as captions only: their "
+                             "voice was not ready in time."))
+        now = self._output.clock.now()
+        underruns = self._output.underruns
+        self._underrun_marks = [(t, n) for t, n in self._underrun_marks
+                                if now - t <= UNDERRUN_WINDOW_SECONDS and t <= now]
+        self._underrun_marks.append((now, underruns))
+        oldest = self._underrun_marks[0][1]
+        if underruns - oldest >= UNDERRUNS_WORTH_SAYING:
+            self._say(Notice(Level.WARNING, "The sound is breaking up: the computer is busy. "
+                             "Closing other programs helps."))
+
+    def _on_player_event(self, event: Event) -> None:
+        if isinstance(event, StateChanged):
+            stage = {State.RUNNING: Stage.PLAYING, State.PAUSED: Stage.PAUSED,
+                     State.FINISHED: Stage.FINISHED}.get(event.state)
+            if stage is Stage.FINISHED:
+                self._end(Stage.FINISHED)
+            elif stage is not None:
+                self._set_stage(stage, event.reason)
+        self._emit(event)
+
+    def _fail(self, error: BackCareError) -> None:
+        self._say(Notice(Level.ERROR, error.short, error.detail))
+        if self.player.state is not State.IDLE:
+            self.player.stop()
+        self._end(Stage.FAILED, error.short)
+
+    def _end(self, stage: Stage, reason: str = "") -> None:
+        if stage is not Stage.FINISHED:  # a finished session lets its bell ring out
+            self._output.follow(None, None)
+        self.preparer.cancel()
+        self._set_stage(stage, reason)
+
+    def _playing_or_paused(self) -> bool:
+        return self.stage in (Stage.PLAYING, Stage.PAUSED)
+
+    def _set_stage(self, stage: Stage, reason: str = "") -> None:
+        if stage is not self.stage:
+            self.stage = stage
+            self._emit(StageChanged(stage, reason))
+
+    def _say(self, notice: Notice) -> None:
+        if notice.short in self._said:
+            return
+        self._said.add(notice.short)
+        with self._lock:
+            self._notices.append(notice)
+
+    def _emit(self, event: SessionEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+
+class SilentOutput:
+    """An output that plays nothing, on a clock the caller moves: the window's tests and
+    the screenshot command use it."""
+
+    lead_in = 0.0
+    underruns = 0
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def follow(self, mix: SessionMix | None, anchor: AnchorSource | None) -> None:
+        pass
+
+    def take_clock_jump(self) -> bool:
+        return False
