@@ -11,6 +11,7 @@ import pytest
 
 from backcare_desktop.audio.mixer import TAIL_SECONDS
 from backcare_desktop.cli import main
+from backcare_desktop.voice.cache import ClipCache
 
 RATE = 48_000
 
@@ -25,6 +26,16 @@ def rms_db(samples: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-12))
 
 
+@pytest.fixture
+def shared_cache(voice_cache: ClipCache, monkeypatch: pytest.MonkeyPatch) -> ClipCache:
+    """Points the command line's cache at the run's shared one: test_voice checks the same
+    cues with the same voice, so Piper makes each of them once."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(voice_cache.folder.parents[1]))
+    assert ClipCache().folder == voice_cache.folder
+    return voice_cache
+
+
+@pytest.mark.usefixtures("shared_cache")
 def test_full_back_care_renders_with_speech_at_every_cue_and_a_continuous_bed(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", "full-back-care", "--json"]) == 0

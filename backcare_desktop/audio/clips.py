@@ -31,10 +31,14 @@ class CueClips:
         self._clips: dict[str, Samples] = {}
         self._lock = threading.Lock()
 
-    def add(self, text: str, samples: np.ndarray, rate: int) -> None:
+    def add(self, text: str, samples: np.ndarray, rate: int) -> bool:
+        """Keeps the first clip made for a text and returns whether this one was it: a clip
+        the mixer may be playing is never swapped for a later (say, better-voiced) one."""
+        if text in self._clips:
+            return False
         clip = resample(np.asarray(samples, dtype=np.float32), rate)
         with self._lock:
-            self._clips[text] = clip
+            return self._clips.setdefault(text, clip) is clip
 
     def clip(self, text: str) -> Samples | None:
         return self._clips.get(text)

@@ -23,12 +23,26 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from backcare_desktop.errors import BackCareError
+
 SPEECH_PEAK = 0.7
 """Clips are levelled to this peak: Piper speaks at full scale, which leaves no headroom."""
 
 
-class VoiceUnavailable(RuntimeError):
-    pass
+class VoiceError(BackCareError):
+    """One text could not be spoken: the preparer tries the fallback voice for it."""
+
+
+class VoiceUnavailable(VoiceError):
+    """The engine cannot speak at all (not installed, model missing or unloadable)."""
+
+
+@dataclass(frozen=True)
+class VoiceProblem:
+    """A voice failure as a value, for the UI thread to show once: the worker never raises."""
+
+    short: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,13 +134,16 @@ class PiperEngine:
         return self._voice
 
     def speak(self, text: str, rate: float) -> Speech:
-        from piper import SynthesisConfig
-
         with self._lock:
             voice = self._load()
-            config = SynthesisConfig(length_scale=self.BASE_LENGTH_SCALE / rate,
-                                     noise_scale=0.0, noise_w_scale=0.0)
-            chunks = list(voice.synthesize(text, syn_config=config))
+            try:
+                from piper import SynthesisConfig
+
+                config = SynthesisConfig(length_scale=self.BASE_LENGTH_SCALE / rate,
+                                         noise_scale=0.0, noise_w_scale=0.0)
+                chunks = list(voice.synthesize(text, syn_config=config))
+            except Exception as error:  # onnxruntime raises many kinds; all mean "not this one"
+                raise VoiceError(f"the Piper voice failed ({error})") from error
         if not chunks:
             return Speech(np.zeros(0, dtype=np.float32), 22_050)
         samples = np.concatenate([chunk.audio_float_array for chunk in chunks])
@@ -167,20 +184,38 @@ class EspeakEngine:
     def speak(self, text: str, rate: float) -> Speech:
         assert self._binary is not None
         words_per_minute = str(round(self.WORDS_PER_MINUTE * rate))
-        result = subprocess.run([self._binary, "-v", "en-us", "-s", words_per_minute,
-                                 "--stdout", text], capture_output=True, check=False, timeout=30)
+        # The text goes in on stdin, never as an argument: "--help" or "-f/etc/passwd" in a
+        # cue would otherwise be read as options (and the file read aloud).
+        try:
+            result = subprocess.run([self._binary, "-v", "en-us", "-s", words_per_minute,
+                                     "--stdout", "--stdin"], input=text.encode("utf-8"),
+                                    capture_output=True, check=False, timeout=30)
+        except (OSError, subprocess.SubprocessError) as error:
+            raise VoiceError(f"espeak-ng failed ({error})") from error
         if result.returncode != 0 or not result.stdout:
-            raise VoiceUnavailable(f"espeak-ng failed: {result.stderr.decode(errors='replace')}")
-        # espeak-ng streams its WAV to a pipe, so the header's length fields are unset:
-        # read the format from the header and take the samples after it.
-        with wave.open(io.BytesIO(result.stdout)) as header:
-            rate_hz = header.getframerate()
-        data_at = result.stdout.find(b"data") + 8
-        raw = np.frombuffer(result.stdout[data_at:len(result.stdout) // 2 * 2], dtype="<i2")
-        return Speech(_level(raw / 32768.0), rate_hz)
+            raise VoiceError(f"espeak-ng failed: {result.stderr.decode(errors='replace')}")
+        samples, rate_hz = _read_piped_wav(result.stdout)
+        return Speech(_level(samples / 32768.0), rate_hz)
 
     def release(self) -> None:
         pass
+
+
+def _read_piped_wav(data: bytes) -> tuple[NDArray[np.int16], int]:
+    """espeak-ng streams its WAV to a pipe, so the header's length fields are unset: the
+    format comes from the header and the samples are everything after it."""
+    try:
+        with wave.open(io.BytesIO(data)) as header:
+            rate_hz, width, channels = (header.getframerate(), header.getsampwidth(),
+                                        header.getnchannels())
+        data_at = data.index(b"data", 12) + 8
+    except (wave.Error, EOFError, ValueError) as error:
+        raise VoiceError(f"espeak-ng gave unreadable sound ({error})") from None
+    if width != 2 or channels != 1 or rate_hz <= 0:
+        raise VoiceError(f"espeak-ng gave unexpected sound ({width * 8}-bit, "
+                         f"{channels} channels, {rate_hz} Hz)")
+    body = data[data_at:]
+    return np.frombuffer(body[:len(body) // 2 * 2], dtype="<i2"), rate_hz
 
 
 class SilentEngine:

@@ -4,6 +4,11 @@ Cues are made in timeline order, so the session can start as soon as the first m
 ready while the rest keep coming ahead of the playhead. Each clip comes from the disk cache
 when it can; after the last one the voice model is released, so a running session does not
 carry its memory.
+
+Nothing here may stop the voice: a text the voice cannot speak is made with the fast
+fallback voice (espeak-ng), or else left as captions only, and the failure comes back as a
+`VoiceProblem` value from `take_problems`. A worker that died would leave the window at
+"Preparing the voice" for ever and every later cue silent.
 """
 
 from __future__ import annotations
@@ -11,14 +16,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from backcare_desktop.audio.clips import CueClips
 from backcare_desktop.session.timeline import Timeline
 from backcare_desktop.voice.cache import ClipCache
-from backcare_desktop.voice.engines import SpeechEngine, VoiceUnavailable
+from backcare_desktop.voice.engines import (
+    EspeakEngine,
+    SilentEngine,
+    SpeechEngine,
+    VoiceProblem,
+    VoiceUnavailable,
+)
 from backcare_desktop.voice.text import normalise_for_speech
 
 log = logging.getLogger(__name__)
@@ -28,9 +39,25 @@ START_AHEAD_SECONDS = 60.0
 """A session may start once every cue in its first minute is ready."""
 
 
+def _fast_fallback(engine: SpeechEngine) -> SpeechEngine | None:
+    """The voice to use when `engine` fails or is too slow: espeak-ng, which makes any cue
+    in a fraction of a second. None when voice is off (it must stay silent) or espeak-ng is
+    not installed."""
+    if isinstance(engine, SilentEngine):
+        return None
+    if isinstance(engine, EspeakEngine):
+        return engine
+    try:
+        return EspeakEngine()
+    except VoiceUnavailable:
+        return None
+
+
 class ClipPreparer:
     def __init__(self, timeline: Timeline, engine: SpeechEngine, rate: float = 1.0,
-                 cache: ClipCache | None = None, clips: CueClips | None = None) -> None:
+                 cache: ClipCache | None = None, clips: CueClips | None = None,
+                 fallback: SpeechEngine | None = None) -> None:
+        """`fallback` (for failures and `rush`) defaults to espeak-ng, unless voice is off."""
         self.timeline = timeline
         self.engine = engine
         self.rate = rate
@@ -40,16 +67,22 @@ class ClipPreparer:
         self._first_time: dict[str, float] = {}
         for cue in timeline.cues:
             self._first_time.setdefault(cue.text, cue.time)
+        self._fallback = fallback if fallback is not None else _fast_fallback(engine)
         self.done = threading.Event()
         self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._rushing: set[str] = set()
+        self._problems: list[VoiceProblem] = []
+        self._said: set[str] = set()
         self.synthesised = 0
         self.from_cache = 0
         self.seconds_spent = 0.0
 
     @property
     def fraction(self) -> float:
-        return len(self.clips) / len(self.texts) if self.texts else 1.0
+        if not self.texts:
+            return 1.0
+        return sum(text in self.clips for text in self.texts) / len(self.texts)
 
     def ready_through(self, seconds: float) -> bool:
         """Whether every cue up to `seconds` into the session has its clip."""
@@ -62,14 +95,40 @@ class ClipPreparer:
 
     def start(self, progress: Progress | None = None) -> None:
         """Prepares in a background thread."""
-        self._thread = threading.Thread(target=self.run, args=(progress,),
-                                        name="voice-preparer", daemon=True)
-        self._thread.start()
+        threading.Thread(target=self.run, args=(progress,), name="voice-preparer",
+                         daemon=True).start()
 
     def cancel(self) -> None:
+        """Stops after the clip in hand, without waiting for it: the UI thread calls this,
+        and a stuck voice must not freeze the window."""
         self._cancel.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+
+    def take_problems(self) -> list[VoiceProblem]:
+        """Problems not yet taken, each distinct short line once; safe from any thread."""
+        if self.cache.problem is not None:
+            self._report(self.cache.problem)
+        with self._lock:
+            taken, self._problems = self._problems, []
+        return taken
+
+    def rush(self, texts: Iterable[str]) -> threading.Event:
+        """Makes these texts' clips now, with the fast fallback voice, on a thread of their
+        own, skipping those already there or already rushed: the session calls this a few
+        seconds before a cue whose clip is still missing, so no cue waits behind a slow or
+        stuck primary voice. The returned event is set once they have been tried."""
+        finished = threading.Event()
+        fallback = self._fallback
+        with self._lock:
+            wanted = [text for text in dict.fromkeys(texts)
+                      if text not in self.clips and text not in self._rushing]
+            if fallback is not None:
+                self._rushing.update(wanted)
+        if fallback is None or not wanted:
+            finished.set()
+            return finished
+        threading.Thread(target=self._rush, args=(fallback, wanted, finished),
+                         name="voice-rush", daemon=True).start()
+        return finished
 
     def run(self, progress: Progress | None = None) -> CueClips:
         began = time.perf_counter()
@@ -82,29 +141,76 @@ class ClipPreparer:
                 if progress is not None:
                     progress("voice", (index + 1) / len(self.texts))
         finally:
-            self.engine.release()
+            # A cancelled run leaves the model loaded: the preparation that replaces it is
+            # likely using the same engine already.
+            if not self._cancel.is_set():
+                try:
+                    self.engine.release()
+                except Exception:
+                    log.exception("cannot release the %s voice", self.engine.name)
             self.cache.trim()  # keeps the cache under its cap after every preparation
             self.seconds_spent = time.perf_counter() - began
             self.done.set()
         return self.clips
 
     def _prepare(self, text: str) -> None:
-        key = self.cache.key(text, self.engine.identity, self.rate)
-        speech = self.cache.get(key)
-        if speech is not None:
-            self.from_cache += 1
-        else:
+        try:
+            self._make(text, self.engine)
+            return
+        except Exception as error:
+            log.warning("the %s voice cannot speak %r: %s", self.engine.name, text, error)
+            failure = error
+        fallback = self._fallback
+        if fallback is not None and fallback is not self.engine:
             try:
-                speech = self.engine.speak(normalise_for_speech(text), self.rate)
-            except VoiceUnavailable as error:
-                log.error("cannot speak %r: %s", text, error)
-                # Silent but ready, so the cues after it are still spoken.
-                self.clips.add(text, np.zeros(0, dtype=np.float32), 22_050)
+                self._make(text, fallback)
+            except Exception as error:
+                log.warning("the %s voice cannot speak %r: %s", fallback.name, text, error)
+            else:
+                self._report(VoiceProblem(
+                    f"The {self.engine.name} voice failed; some cues use the {fallback.name} "
+                    "voice.", str(failure)))
                 return
+        # Silent but ready, so the cues after it are still spoken.
+        self.clips.add(text, np.zeros(0, dtype=np.float32), 22_050)
+        self._report(VoiceProblem("Some cues cannot be spoken; they are shown as captions only.",
+                                  str(failure)))
+
+    def _rush(self, fallback: SpeechEngine, texts: list[str], finished: threading.Event) -> None:
+        try:
+            for text in texts:
+                if self._cancel.is_set():
+                    break
+                if text in self.clips:
+                    continue
+                try:
+                    self._make(text, fallback)
+                except Exception as error:  # the main worker still gives it a clip or none
+                    log.warning("the %s voice cannot speak %r: %s", fallback.name, text, error)
+        finally:
+            with self._lock:
+                self._rushing.difference_update(texts)
+            finished.set()
+
+    def _make(self, text: str, engine: SpeechEngine) -> None:
+        speech = self.cache.get(self.cache.key(text, engine.identity, self.rate))
+        if speech is not None:
+            with self._lock:
+                self.from_cache += 1
+            self.clips.add(text, speech.samples, speech.rate)
+            return
+        speech = engine.speak(normalise_for_speech(text), self.rate)
+        with self._lock:
             self.synthesised += 1
-            if speech.samples.size:
-                self.cache.put(self.cache.key(text, self.engine.identity, self.rate), speech)
         self.clips.add(text, speech.samples, speech.rate)
+        if speech.samples.size:  # the identity again: a FallbackEngine may have switched
+            self.cache.put(self.cache.key(text, engine.identity, self.rate), speech)
+
+    def _report(self, problem: VoiceProblem) -> None:
+        with self._lock:
+            if problem.short not in self._said:
+                self._said.add(problem.short)
+                self._problems.append(problem)
 
 
 def cached_speech_seconds(engine: SpeechEngine, rate: float = 1.0,
