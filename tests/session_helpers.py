@@ -41,7 +41,8 @@ duration = 6
 illustration = "seated-posture"
 cues = [{", ".join(f'{{ at = {t}, text = "Cue {i}." }}' for i, t in enumerate(CUE_TIMES))}]
 """
-"""One step of 6 s with a cue at 0 (the announcement) and at each of CUE_TIMES."""
+"""One step of 6 s with a cue at 0 (the announcement, FIRST_CUE) and at each of CUE_TIMES."""
+FIRST_CUE = "Start."
 
 
 class ClickVoice:
@@ -50,16 +51,18 @@ class ClickVoice:
     fallback_reason = ""
 
     def __init__(self, name: str = "click", fail: bool = False,
-                 gate: threading.Event | None = None, hang_after: int = 0) -> None:
+                 gate: threading.Event | None = None, free: frozenset[str] = frozenset()
+                 ) -> None:
+        """With a `gate`, every text but those in `free` waits for it to open."""
         self.name = name
         self.identity = f"{name}-voice"
         self.fail = fail
         self.gate = gate
-        self.hang_after = hang_after
+        self.free = free
         self.spoken: list[str] = []
 
     def speak(self, text: str, rate: float) -> Speech:
-        if self.gate is not None and len(self.spoken) >= self.hang_after:
+        if self.gate is not None and text not in self.free:
             self.gate.wait(timeout=30)
         if self.fail:
             raise RuntimeError(f"{self.name} cannot speak")

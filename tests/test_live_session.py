@@ -30,6 +30,7 @@ from backcare_desktop.voice.cache import ClipCache
 from tests.audio_helpers import onsets
 from tests.session_helpers import (
     CUE_TIMES,
+    FIRST_CUE,
     SHORT_ROUTINE,
     ClickVoice,
     Driver,
@@ -98,7 +99,7 @@ def test_a_voice_that_hangs_never_holds_back_a_cue(short: Timeline, driver: Driv
     its first minute were ready): every later cue is made by the fast voice a few seconds
     ahead, and heard on time."""
     gate = threading.Event()
-    session = make_session(short, driver, voice=ClickVoice(gate=gate, hang_after=1))
+    session = make_session(short, driver, voice=ClickVoice(gate=gate, free=frozenset({FIRST_CUE})))
     first = session.timeline.cues[0].text
     wait_for(lambda: session.preparer.clips.clip(first) is not None)
     session.preparer.ready_through = lambda seconds: True  # type: ignore[method-assign]

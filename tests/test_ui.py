@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import sys
+import threading
 import wave
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from backcare_desktop.cli import main
+from backcare_desktop.errors import Level
 from backcare_desktop.paths import bundled_routines_dir
 from backcare_desktop.routines.loader import load_library
 from backcare_desktop.session.live import SilentOutput
@@ -139,13 +141,70 @@ def test_volume_sliders_reach_the_settings_and_each_other(window: MainWindow) ->
 
 
 def test_an_undecodable_soundtrack_gets_a_message_and_changes_nothing(
-        window: MainWindow, tmp_path: Path) -> None:
+        window: MainWindow, tmp_path: Path, qtbot: QtBot) -> None:
     bad = tmp_path / "noise.mp3"
     bad.write_bytes(b"not audio at all" * 100)
     before = window.settings.model_copy(deep=True)
     assert not window.add_soundtrack(bad)
-    assert "Could not add the soundtrack: noise.mp3" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: any("Could not add the soundtrack: noise.mp3" in message.text
+                                for message in window.messages.messages()))
     assert window.settings == before
+
+
+def test_messages_at_start_stack_instead_of_overwriting(window: MainWindow,
+                                                        qtbot: QtBot) -> None:
+    said = ["No audio device: the session runs silently.", "Settings file moved aside.",
+            "1 routine file could not be loaded; see the greyed cards."]
+    for text in said:
+        window.show_message(text, Level.WARNING)
+    qtbot.waitUntil(lambda: [m.text for m in window.messages.messages()] == said)
+    assert window.messages.isVisible()
+
+
+def test_a_voice_change_mid_session_keeps_every_later_cue(
+        qtbot: QtBot, user_routines: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changing the voice or its rate in Settings while a session plays applies from the
+    next session: every cue of the running one is still heard, on its frame."""
+    from backcare_desktop.ui import main_window
+    from backcare_desktop.voice import prepare
+    from tests.audio_helpers import onsets
+    from tests.session_helpers import (
+        CUE_TIMES,
+        FIRST_CUE,
+        SHORT_ROUTINE,
+        ClickVoice,
+        FakeDriver,
+    )
+
+    gate = threading.Event()  # the voice makes the first cue, then waits for the change
+    monkeypatch.setattr(main_window, "create_engine",
+                        lambda name: ClickVoice(name, gate=gate, free=frozenset({FIRST_CUE})))
+    monkeypatch.setattr(prepare, "START_AHEAD_SECONDS", 0.5)
+    monkeypatch.setattr(prepare, "_fast_fallback", lambda engine: ClickVoice("fallback"))
+    folder = user_routines.parent / "mine"
+    folder.mkdir()
+    (folder / "short.toml").write_text(SHORT_ROUTINE)
+    driver = FakeDriver()
+    settings = Settings(theme="light", tone_style="off")
+    settings.volumes.tones = 0.0  # the chimes and bell: only the voice is measured here
+    settings.routines["short"] = RoutineChoices(ambient="none")
+    win = MainWindow(driver.output, settings, load_library(bundled_routines_dir(), folder),
+                     save=False)
+    qtbot.addWidget(win)
+    win.start_routine("short")
+    qtbot.waitUntil(lambda: win.presenter.state is State.RUNNING)
+    driver.run(0.5, win.presenter.tick)
+    win.apply_settings(settings.model_copy(update={"voice": "espeak", "speaking_rate": 0.9}))
+    gate.set()
+    session = win.presenter.session
+    assert session is not None
+    qtbot.waitUntil(lambda: session.preparer.done.is_set())
+    driver.run(7.0, win.presenter.tick)
+    found = onsets(driver.heard(), threshold=0.1, quiet_frames=960)
+    planned = (0.0, *CUE_TIMES)
+    assert len(found) == len(planned)
+    assert np.abs(np.diff(found) / 48_000 - np.diff(planned)).max() < 1.5 / 48_000
+    driver.close()
 
 
 def test_a_good_soundtrack_is_kept_and_selected(window: MainWindow, tmp_path: Path) -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from backcare_desktop.audio.ambient import (
     SILENCE,
@@ -26,6 +33,7 @@ from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.errors import BackCareError, Level, Notice
+from backcare_desktop.logs import configure_logging, install_exception_hooks
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
 from backcare_desktop.routines.model import Routine
@@ -35,6 +43,7 @@ from backcare_desktop.session.timeline import Adjustments, Timeline, compile_tim
 from backcare_desktop.settings import Settings, load_settings, save_settings
 from backcare_desktop.ui import theme
 from backcare_desktop.ui.library import LibraryPage
+from backcare_desktop.ui.messages import MessageBar, MessageBridge
 from backcare_desktop.ui.mpris import Commands, MediaControls
 from backcare_desktop.ui.presenter import SessionPresenter
 from backcare_desktop.ui.session_view import EndView, SessionView
@@ -59,7 +68,8 @@ class _Relay(QObject):
 
 class MainWindow(QMainWindow):
     def __init__(self, output: SessionOutput, settings: Settings, library: Library,
-                 save: bool = True) -> None:
+                 save: bool = True, bridge: MessageBridge | None = None,
+                 log_path: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Back Care")
         self.resize(1180, 780)
@@ -77,6 +87,8 @@ class MainWindow(QMainWindow):
         self._said_once: set[str] = set()
         self.relay = _Relay(self)
         self.relay.notice.connect(self.show_notice)
+        self.bridge = bridge or MessageBridge(self)
+        self.messages = MessageBar(log_path=log_path)
         self.relay.preview_ready.connect(self._play_preview)
         self.media: MediaControls | None = None
 
@@ -86,8 +98,14 @@ class MainWindow(QMainWindow):
         self.end_view = EndView()
         for page in (self.library_page, self.session_view, self.end_view):
             self.stack.addWidget(page)
-        self.setCentralWidget(self.stack)
-        self.statusBar().setSizeGripEnabled(False)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.messages)
+        self.setCentralWidget(central)
+        self.bridge.attach(self.messages)
 
         self._poll = QTimer(self)
         self._poll.setInterval(100)
@@ -481,6 +499,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             theme.apply(app, self.palette_)
         self.session_view.set_palette(self.palette_)
+        self.messages.set_palette(self.palette_)
         self._render_session()
 
     def _say_once(self, reason: str) -> None:
@@ -489,11 +508,12 @@ class MainWindow(QMainWindow):
             self._said_once.add(reason)
             self.show_message(reason[0].upper() + reason[1:] + ".")
 
-    def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 12_000)
+    def show_message(self, text: str, level: Level = Level.INFO, detail: str = "") -> None:
+        """Adds a message below the window's content; none replaces another."""
+        self.bridge.post(level, text, detail)
 
     def show_notice(self, notice: Notice) -> None:
-        self.show_message(notice.short)
+        self.show_message(notice.short, notice.level, notice.detail)
 
     def _save(self) -> None:
         if self._save_enabled:
@@ -512,25 +532,30 @@ class MainWindow(QMainWindow):
 
 
 def launch(argv: list[str]) -> int:
+    log_path = configure_logging()
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Back Care")
     app.setDesktopFileName("backcare-desktop")
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
+    bridge = MessageBridge()
+    uninstall = install_exception_hooks(bridge.report)
     settings, settings_message = load_settings()
-    relay = _Relay()
-    output = AudioOutput(on_notice=relay.notice.emit)
-    window = MainWindow(output, settings, load_library())
-    relay.notice.connect(window.show_notice)
+    output = AudioOutput(on_notice=lambda notice: bridge.post(
+        notice.level, notice.short, notice.detail))
+    window = MainWindow(output, settings, load_library(), bridge=bridge, log_path=log_path)
     window.media = MediaControls(window.presenter, window.media_commands())
     output.open()
     if settings_message:
-        window.show_message(settings_message)
-    problems = len(window.library.problems)
-    if problems:
-        window.show_message(f"{problems} routine file{'s' if problems > 1 else ''} could not "
-                            "be loaded; see the greyed cards.")
+        window.show_message(settings_message, Level.WARNING)
+    broken = {problem.path for problem in window.library.problems}
+    if broken:
+        window.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} could "
+                            "not be loaded; see the greyed cards.", Level.WARNING)
     window.show()
-    code = app.exec()
-    output.close()
+    try:
+        code = app.exec()
+    finally:
+        output.close()
+        uninstall()
     return int(code)

@@ -15,7 +15,6 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -35,16 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backcare_desktop.errors import Level
 from backcare_desktop.session.player import Clock, MonotonicClock
 from backcare_desktop.ui.theme import LIGHT, Palette
 
 _log = logging.getLogger("backcare_desktop.messages")
-
-
-class Level(StrEnum):
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
 
 
 LIFETIME: dict[Level, float | None] = {Level.INFO: 10.0, Level.WARNING: 20.0,
