@@ -32,7 +32,7 @@ class PrivatePulse:
             ["parec", "-d", "capture.monitor", "--format=s16le", "--rate=48000",
              "--channels=1", "--latency-msec=5", "--file-format=wav", str(out)],
             env={**os.environ, "PULSE_SERVER": self.server},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(0.3)  # let the recorder attach before anything plays
             yield

@@ -19,6 +19,9 @@ from tests.audio_helpers import click_clips, quiet_mix
 from tests.session_helpers import BLOCK, FakeDevices, FakeDriver
 
 
+LEAD_IN_BLOCKS = 5
+
+
 class FakeOutput:
     """The output on a fake device: the render thread runs once a block, then the device
     pulls and the player ticks, as in the app."""
@@ -29,6 +32,13 @@ class FakeOutput:
         self.feed = self.output.feed
         self.player = Player(timeline, StreamClock(self.output.ahead, smooth=False))
         self.output.follow(mix, lambda: self.player.anchor)
+
+    def start(self) -> None:
+        """Starts the session a whole number of blocks ahead, as the app does (the queue
+        made ahead plays out first), and drops that lead-in from what was heard."""
+        self.player.start(lead_in=LEAD_IN_BLOCKS * BLOCK / RATE)
+        self.play(LEAD_IN_BLOCKS * BLOCK / RATE)
+        self.driver.devices.heard.clear()
 
     def play(self, seconds: float) -> np.ndarray:
         start = sum(block.shape[0] for block in self.driver.devices.heard)
@@ -45,7 +55,7 @@ def noisy_mix(timeline: Timeline) -> SessionMix:
 def test_pause_fades_out_and_resume_continues_from_the_paused_frame(timeline: Timeline) -> None:
     mix = noisy_mix(timeline)
     output = FakeOutput(timeline, mix)
-    output.player.start()
+    output.start()
     before = output.play(5.0)
     output.player.pause()
     held = output.player.position
@@ -69,7 +79,7 @@ def test_a_skip_cross_fades_without_a_jump(timeline: Timeline) -> None:
     bed = Ambient("constant", np.full((RATE, 2), 0.4, dtype=np.float32))
     mix = quiet_mix(timeline, click_clips(timeline, level=0.0), ambient=bed)
     output = FakeOutput(timeline, mix)
-    output.player.start()
+    output.start()
     output.play(4.0)
     output.player.seek(30.0)
     audio = output.play(0.48)
@@ -79,7 +89,7 @@ def test_a_skip_cross_fades_without_a_jump(timeline: Timeline) -> None:
 
 def test_the_picture_follows_the_frames_heard(timeline: Timeline) -> None:
     output = FakeOutput(timeline, noisy_mix(timeline))
-    output.player.start()
+    output.start()
     output.play(12.0)
     assert output.player.position == pytest.approx(12.0 - BLOCK / RATE)
     assert output.player.current_phase is not None  # 12 s is in an exhale
@@ -88,7 +98,7 @@ def test_the_picture_follows_the_frames_heard(timeline: Timeline) -> None:
 def test_the_closing_bell_rings_out_after_the_last_step(timeline: Timeline) -> None:
     mix = noisy_mix(timeline)
     output = FakeOutput(timeline, mix)
-    output.player.start()
+    output.start()
     output.player.seek(timeline.duration - 1)
     output.play(2.0)
     assert output.player.state is State.FINISHED
@@ -135,7 +145,7 @@ def test_with_no_audio_device_miniaudio_plays_on_its_null_backend(
 
 def test_an_underrun_pads_silence_but_does_not_move_the_clock(timeline: Timeline) -> None:
     output = FakeOutput(timeline, noisy_mix(timeline))
-    output.player.start()
+    output.start()
     output.play(1.0)
     ahead = output.output.ahead
     held = output.player.position
@@ -152,7 +162,7 @@ def test_the_device_callback_only_copies(timeline: Timeline,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     mix = noisy_mix(timeline)
     output = FakeOutput(timeline, mix)
-    output.player.start()
+    output.start()
     output.play(0.5)
     renders = []
     monkeypatch.setattr(mix, "render", lambda *args, **kwargs: renders.append(args))
@@ -166,7 +176,7 @@ def test_a_pause_is_heard_within_the_device_buffer(timeline: Timeline) -> None:
     """Sound made ahead is dropped and made again on a command: the fade starts a few
     milliseconds past what the device has taken, not 200 ms later."""
     output = FakeOutput(timeline, noisy_mix(timeline))
-    output.player.start()
+    output.start()
     output.play(2.0)
     output.player.pause()
     paused = output.play(0.2)

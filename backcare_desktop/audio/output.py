@@ -175,6 +175,7 @@ class AudioOutput:
         """Starts a device (a real one when `real` and one is there, else the null one) and,
         when `threaded`, the render and device-watch threads; tests call `service` and
         `look_for_device` themselves instead."""
+        self.ahead.fill()  # the first callback comes at once: it finds sound ready
         if not (real and self._switch_to(real=True)):
             self._switch_to(real=False)
             if real:
