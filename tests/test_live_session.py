@@ -213,3 +213,37 @@ def _wav_header(rate: int, frames: int) -> bytes:
     return (b"RIFF" + struct.pack("<I", 36 + data) + b"WAVEfmt "
             + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
             + b"data" + struct.pack("<I", data))
+
+
+def test_an_internal_error_fails_the_session_with_one_message(
+        short: Timeline, fake: FakeDriver, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = make_session(short, fake)
+    wait_until_playing(session, fake)
+    fake.run(1.0, session.tick)
+
+    def broken() -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(session.player, "tick", broken)
+    session.tick()
+    assert session.stage is Stage.FAILED
+    notices = session.take_notices()
+    assert [(n.level, n.short) for n in notices] == [
+        (Level.ERROR, "The session stopped because of an internal error.")]
+    assert "ZeroDivisionError: a bug" in notices[0].detail
+    fake.run(0.5)
+    assert not fake.output.feed.sounding_now, "the sound fades out"
+
+
+def test_a_sound_that_keeps_breaking_up_is_said_once(short: Timeline,
+                                                     fake: FakeDriver) -> None:
+    session = make_session(short, fake)
+    wait_until_playing(session, fake)
+    fake.run(0.5, session.tick)
+    ahead = fake.output.ahead
+    for _ in range(12):  # the render thread starved: the device finds the queue empty
+        fake.devices.current.pull(19_200, lambda: ahead.last_block)
+        fake.run(0.04, session.tick)
+    shorts = [notice.short for notice in session.take_notices()]
+    assert shorts == ["The sound is breaking up: the computer is busy. Closing other "
+                      "programs helps."]
