@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backcare_desktop.audio.output import STALL_SECONDS
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.errors import Level
 from backcare_desktop.routines.loader import resolve_routine
@@ -154,7 +155,7 @@ def test_a_lost_device_keeps_the_clock_going_and_the_sound_comes_back(
     wait_until_playing(session, fake)
     fake.run(1.0, session.tick)
     fake.devices.real_available = False
-    fake.run(1.5, session.tick, pulling=False)  # the server died: nobody pulls
+    fake.run(STALL_SECONDS + 0.5, session.tick, pulling=False)  # the server died
     assert fake.devices.current.name == "Null"
     before = session.player.position
     fake.run(1.0, session.tick)

@@ -34,8 +34,10 @@ BUFFER_MSEC = 40
 """The device's buffer: the callback only copies, so a short one is safe (see `make bench`)."""
 SERVICE_SECONDS = 0.005
 """How often the render thread looks at the anchor and tops up the queue."""
-STALL_SECONDS = 1.0
-"""A device that has not asked for sound for this long is taken as lost..."""
+STALL_SECONDS = 4.0
+"""A device that has not asked for sound for this long is taken as lost (a killed sound
+server stops asking at once; a starved PulseAudio stream can pause about 3 s after an
+underrun while it buffers again, and must not count) ..."""
 STALL_AFTER_CALLBACKS = 10
 """... once it has been asking steadily: PulseAudio asks once, then waits about 2 s while
 its stream starts."""
