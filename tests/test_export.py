@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backcare_desktop.audio.clips import CueClips
 from backcare_desktop.audio.export import ExportError, export_session, webvtt
 from backcare_desktop.audio.signal import RATE, seconds_to_frames
 from backcare_desktop.cli import main
@@ -49,13 +50,28 @@ def test_compressed_exports_decode_to_the_session_length(timeline: Timeline, tmp
     assert not list(tmp_path.glob(".*partial"))
 
 
-def test_captions_give_every_spoken_cue_at_its_time(timeline: Timeline) -> None:
-    mix = quiet_mix(timeline, click_clips(timeline))
-    text = webvtt(mix)
-    assert text.startswith("WEBVTT\n")
-    assert "00:00:45.000 --> 00:00:46.000\nKeep it light." in text
-    assert text.count(" --> ") == len(timeline.cues)
-    assert CLICK_FRAMES < RATE  # short clips still get a readable second on screen
+def caption_seconds(stamp: str) -> float:
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def test_captions_give_every_spoken_cue_at_its_time_for_at_least_a_second(
+        timeline: Timeline) -> None:
+    long_text, long_seconds = "Keep it light.", 2.5
+    clips = CueClips()
+    clips.add(long_text, np.full(round(RATE * long_seconds), 0.5, dtype=np.float32), RATE)
+    for cue in timeline.cues:  # every other cue a 10 ms click: far shorter than a second
+        clips.add(cue.text, np.full(CLICK_FRAMES, 0.5, dtype=np.float32), RATE)
+    text = webvtt(quiet_mix(timeline, clips))
+    assert text.startswith("WEBVTT\n\n")
+    assert "7\n00:00:45.000 --> 00:00:47.500\nKeep it light.\n" in text
+    blocks = [block.split("\n") for block in text.strip().split("\n\n")[1:]]
+    assert [(int(number), caption) for number, _, caption in blocks] == [
+        (number, cue.text) for number, cue in enumerate(timeline.cues, 1)]
+    for (_, span, _), cue in zip(blocks, timeline.cues, strict=True):
+        start, end = (caption_seconds(stamp) for stamp in span.split(" --> "))
+        shown = long_seconds if cue.text == long_text else 1.0  # clicks still get a second
+        assert (start, end) == (pytest.approx(cue.time), pytest.approx(cue.time + shown))
 
 
 def test_a_bad_output_name_is_a_clear_error(timeline: Timeline, tmp_path: Path) -> None:

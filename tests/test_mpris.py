@@ -20,13 +20,13 @@ from tests.ui_helpers import start
 def bus() -> Iterator[str]:
     if not (shutil.which("dbus-daemon") and shutil.which("dbus-send")):
         pytest.skip("dbus-daemon is not installed")
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert daemon.stdout is not None
-    address = daemon.stdout.readline().strip()
-    yield address
-    daemon.terminate()
-    daemon.wait(timeout=5)
+    with subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as daemon:
+        assert daemon.stdout is not None
+        try:
+            yield daemon.stdout.readline().strip()
+        finally:
+            daemon.terminate()  # leaving the block then waits for it and closes its pipe
 
 
 def send(address: str, *arguments: str) -> subprocess.Popen[str]:
@@ -38,8 +38,8 @@ def send(address: str, *arguments: str) -> subprocess.Popen[str]:
 
 def reply(qtbot: QtBot, call: subprocess.Popen[str]) -> str:
     qtbot.waitUntil(lambda: call.poll() is not None, timeout=5000)  # the app answers in its loop
-    assert call.stdout is not None
-    return call.stdout.read()
+    output, _ = call.communicate()  # also closes the pipe
+    return output
 
 
 def test_media_keys_pause_and_skip_through_dbus(window: MainWindow,

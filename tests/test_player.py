@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from backcare_desktop.session.player import (
     ManualClock,
     Player,
     State,
+    StateChanged,
     StepChanged,
 )
 from backcare_desktop.session.timeline import Timeline, compile_timeline
@@ -123,47 +126,69 @@ def test_stop_returns_to_idle_at_the_start(timeline: Timeline) -> None:
     assert player.state is State.IDLE and player.position == 0
 
 
-COMMANDS = st.lists(
-    st.one_of(
-        st.tuples(st.just("advance"), st.floats(0.05, 4.0)),
-        st.tuples(st.sampled_from(["pause", "resume", "next", "previous", "restart"]),
-                  st.just(0.0)),
-        st.tuples(st.just("seek"), st.floats(0, 75)),
-    ),
-    max_size=40,
-)
+def command_lists(timeline: Timeline) -> st.SearchStrategy[list[tuple[str, float]]]:
+    """Commands in any order. Seeks land anywhere (past the end too), and often exactly on a
+    cue or a step's start, where an off-by-one fires a cue twice or not at all."""
+    moments = sorted({timeline.duration, *(cue.time for cue in timeline.cues),
+                      *(step.start for step in timeline.steps)})
+    return st.lists(
+        st.one_of(
+            st.tuples(st.just("advance"), st.floats(0.05, 4.0)),
+            st.tuples(st.sampled_from(["pause", "resume", "next", "previous", "restart"]),
+                      st.just(0.0)),
+            st.tuples(st.just("seek"),
+                      st.floats(0, timeline.duration + 5) | st.sampled_from(moments)),
+        ),
+        max_size=40,
+    )
+
+
+JUMPS = {"seek", "next", "previous", "restart"}
+
+
+def announced_changes(events: list[Event]) -> list[list[Event]]:
+    """Each kind of change the player announces, in order: step, breath phase, state."""
+    return [[e for e in events if isinstance(e, kind)]
+            for kind in (StepChanged, BreathingPhaseChanged, StateChanged)]
 
 
 @settings(max_examples=150, deadline=None)
-@given(commands=COMMANDS)
-def test_events_stay_in_timeline_order_and_time_adds_up(timeline: Timeline, commands: list) -> None:
+@given(data=st.data())
+def test_each_command_fires_exactly_the_cues_it_reaches_none_twice_and_time_adds_up(
+        timeline: Timeline, data: st.DataObject) -> None:
+    commands = data.draw(command_lists(timeline), label="commands")
+    times = [cue.time for cue in timeline.cues]
     player, clock, events = make_player(timeline)
     player.start()
+    assert cue_times(events) == [t for t in times if t == 0]
     played = 0.0
     for name, value in commands:
-        before = player.position
+        before, seen = player.position, len(events)
         if name == "advance":
             was_running = player.state is State.RUNNING
             clock.advance(value)
             player.tick()
-            if was_running:
-                played += player.position - before
+            after = player.position
+            # The playhead swept (before, after]: every cue in it, once, in timeline order.
+            expected = [t for t in times if before < t <= after] if was_running else []
+            played += after - before if was_running else 0.0
         else:
-            events.append(StepChanged(player.current_step))  # a marker: order restarts here
+            at_the_end = (player.current_step.index == len(timeline.steps) - 1
+                          and player.state not in (State.RUNNING, State.PAUSED))
+            jumps = name in JUMPS and not (name == "next" and at_the_end)
             if name == "seek":
                 player.seek(value)
             else:
                 {"pause": player.pause, "resume": player.resume, "next": player.next_step,
                  "previous": player.previous_step, "restart": player.restart_step}[name]()
+            after = player.position
+            # A jump lands on a moment: only the cues at exactly that moment are due.
+            expected = [t for t in times if t == after] if jumps else []
+        assert cue_times(events[seen:]) == expected, (name, value, before, after)
         assert 0 <= player.position <= timeline.duration
-    # Between commands, cues come in timeline order and none twice.
-    run_of: list[float] = []
-    for event in events:
-        if isinstance(event, StepChanged):
-            run_of = []
-        elif isinstance(event, CueDue):
-            assert not run_of or event.cue.time >= run_of[-1]
-            run_of.append(event.cue.time)
+    for changes in announced_changes(events):
+        assert all(a != b for a, b in itertools.pairwise(changes))  # no change twice in a row
     assert played <= timeline.duration + 1e-6
-    assert sum(isinstance(e, Finished) for e in events) <= 1 + sum(
-        1 for name, _ in commands if name in {"seek", "previous", "restart"})
+    finishes = [i for i, e in enumerate(events) if isinstance(e, Finished)]
+    assert finishes == [i + 1 for i, e in enumerate(events)
+                        if e == StateChanged(State.FINISHED)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import ClassInfo, Property, QMetaType, QObject, Slot
 from PySide6.QtDBus import (
@@ -43,10 +43,26 @@ class Commands:
     quit: Callable[[], None]
 
 
+_Adaptor = TypeVar("_Adaptor", bound=QDBusAbstractAdaptor)
+
+
+def _interface(name: str) -> Callable[[type[_Adaptor]], type[_Adaptor]]:
+    """Names the D-Bus interface an adaptor serves. The key is not a Python name, so it goes in
+    a dict; PySide6's stubs know only ClassInfo's keyword form, and not that it decorates."""
+    return ClassInfo({"D-Bus Interface": name})  # type: ignore[call-arg, return-value]
+
+
+def _qt_property(qt_type: str, getter: Callable[[Any], object]) -> Property:
+    """A read-only property of a Qt type given by name, so D-Bus sends the signature MPRIS
+    asks for (a list of strings, a dict of variants); PySide6 takes the name, its stubs only
+    a Python type."""
+    return Property(qt_type, getter)  # type: ignore[arg-type]
+
+
 # The adaptors' method and property names are the D-Bus interface's own, hence CamelCase.
 
 
-@ClassInfo({"D-Bus Interface": "org.mpris.MediaPlayer2"})
+@_interface("org.mpris.MediaPlayer2")
 class _Root(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, commands: Commands) -> None:
         super().__init__(parent)
@@ -65,11 +81,11 @@ class _Root(QDBusAbstractAdaptor):
     HasTrackList = Property(bool, lambda self: False)
     Identity = Property(str, lambda self: "Back Care")
     DesktopEntry = Property(str, lambda self: "backcare-desktop")
-    SupportedUriSchemes = Property("QStringList", lambda self: [])
-    SupportedMimeTypes = Property("QStringList", lambda self: [])
+    SupportedUriSchemes = _qt_property("QStringList", lambda self: [])
+    SupportedMimeTypes = _qt_property("QStringList", lambda self: [])
 
 
-@ClassInfo({"D-Bus Interface": PLAYER_INTERFACE})
+@_interface(PLAYER_INTERFACE)
 class _Player(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, commands: Commands, presenter: SessionPresenter) -> None:
         super().__init__(parent)
@@ -116,7 +132,7 @@ class _Player(QDBusAbstractAdaptor):
                 "mpris:length": round(snap.step.duration * 1_000_000)}
 
     PlaybackStatus = Property(str, playback_status)
-    Metadata = Property("QVariantMap", metadata)
+    Metadata = _qt_property("QVariantMap", metadata)
     CanControl = Property(bool, lambda self: True)
     CanPlay = Property(bool, lambda self: True)
     CanPause = Property(bool, lambda self: True)
