@@ -90,8 +90,8 @@ def test_every_cue_is_heard_on_its_frame(short: Timeline, driver: Driver) -> Non
 def test_a_failing_voice_falls_back_and_says_so_once(short: Timeline, driver: Driver) -> None:
     session = make_session(short, driver, voice=ClickVoice(fail=True))
     assert_every_cue_heard_on_time(play_through(session, driver))
-    notices = session.take_notices()
-    assert len(notices) == 1 and "fallback" in notices[0].short
+    notices = [n for n in session.take_notices() if "voice" in n.short]  # a busy machine
+    assert len(notices) == 1 and "fallback" in notices[0].short  # may add "breaking up"
     assert notices[0].level is Level.WARNING and "cannot speak" in notices[0].detail
 
 

@@ -18,7 +18,6 @@ from backcare_desktop.session.timeline import Timeline
 from tests.audio_helpers import click_clips, quiet_mix
 from tests.session_helpers import BLOCK, FakeDevices, FakeDriver
 
-
 LEAD_IN_BLOCKS = 5
 
 

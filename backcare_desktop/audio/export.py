@@ -103,7 +103,8 @@ def _encode(mix: SessionMix, path: Path, codec: list[str], progress: Progress | 
         pass
     finally:
         encoder.stdin.close()
-    message = encoder.stderr.read().decode(errors="replace").strip()
+    with encoder.stderr:
+        message = encoder.stderr.read().decode(errors="replace").strip()
     if encoder.wait() != 0:
         raise ExportError(f"{path.name}: ffmpeg could not encode it ({message[:160]})")
 

@@ -429,7 +429,10 @@ class MainWindow(QMainWindow):
                         next_step=in_session(self.presenter.next_step),
                         previous_step=in_session(self.presenter.previous_step),
                         stop=in_session(self.stop_session), show=self.bring_to_front,
-                        quit=self.close)
+                        quit=self.quit)
+
+    def quit(self) -> None:
+        self.close()
 
     def bring_to_front(self) -> None:
         if self.isMinimized():

@@ -30,7 +30,7 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
         from backcare_desktop.routines.loader import LoadedRoutine
 
         library.routines.append(LoadedRoutine(routine, Path(routine.id), bundled=False))
-    settings = Settings(theme=theme_name, voice="none")  # type: ignore[arg-type]
+    settings = Settings(theme=theme_name, voice="none")
     window = MainWindow(SilentOutput(ManualClock()), settings, library, save=False)
     smallest = window.minimumSize()
     if size[0] < smallest.width() or size[1] < smallest.height():
