@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import audio, ui, voice
+from benchmarks import audio, load, ui, voice
 
-SUITES = {"audio": audio.run, "voice": voice.run, "ui": ui.run}
+SUITES = {"audio": audio.run, "voice": voice.run, "ui": ui.run, "load": load.run}
 
 
 def main(names: list[str]) -> int:

@@ -1,19 +1,22 @@
-"""Audio engine figures: render speed, live stream CPU, start-to-sound, pause latency, and
-live cue onset error for the miniaudio stream next to simpleaudio one-shots."""
+"""Audio engine figures: render speed, live stream CPU, start-to-sound, pause latency, the
+device callback's work and underruns, and live cue onset error for the miniaudio stream next
+to simpleaudio one-shots."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 import wave
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 
 from backcare_desktop.audio.ambient import generated
 from backcare_desktop.audio.export import blocks
 from backcare_desktop.audio.mixer import SessionMix
-from backcare_desktop.audio.output import AudioOutput, LiveFeed
+from backcare_desktop.audio.output import BUFFER_MSEC, AudioOutput
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.routines.loader import resolve_routine
 from backcare_desktop.routines.model import Routine
@@ -21,7 +24,7 @@ from backcare_desktop.session.player import Player
 from backcare_desktop.session.timeline import Timeline, compile_timeline
 from backcare_desktop.voice.engines import create_engine
 from backcare_desktop.voice.prepare import prepare_clips
-from benchmarks.common import Report, cpu_share, percentile, rss_mb
+from benchmarks.common import CallbackLog, DeviceTap, Report, cpu_share, percentile, rss_mb
 from tests.audio_helpers import click_clips, onsets, quiet_mix
 from tests.pulse import PulseUnavailable, private_pulse
 
@@ -51,47 +54,54 @@ def render_speed(report: Report) -> None:
     report.add("memory growth rendering 20 min, then 40 min", f"{rss_mb() - before:+.1f} MB")
 
 
+def _play(output: AudioOutput, timeline: Timeline, mix: SessionMix) -> Player:
+    """Starts `mix` on `output` as a session does: after the output's lead-in of silence."""
+    player = Player(timeline, output.clock)
+    output.follow(mix, lambda: player.anchor)
+    player.start(lead_in=output.lead_in)
+    return player
+
+
 def live_stream(report: Report) -> None:
     """On miniaudio's null backend, which is paced at real time without a sound card."""
     timeline = _timeline("desk-break")
     mix = SessionMix(timeline, click_clips(timeline), generated("rain"))
-    feed = LiveFeed()
-    output = AudioOutput(feed)
-    output.open_silent()
-    player = Player(timeline, output.clock)
-    feed.follow(mix, lambda: player.anchor)
+    tap = DeviceTap()
+    output = AudioOutput(opener=tap.open)
+    output.open(real=False)
+    callbacks = CallbackLog(output.ahead)
     time.sleep(0.3)
-    delivered = feed.frames_delivered
     pressed = time.perf_counter()
-    player.start()
-    while feed.frames_delivered == delivered or not feed.sounding:
-        time.sleep(0.0005)
-    report.add("Start to first sound block handed to the device",
-               f"{(time.perf_counter() - pressed) * 1000:.1f} ms "
-               f"(+ the device buffer, {output.feed.last_block / RATE * 1000:.0f} ms)")
+    player = _play(output, timeline, mix)
+    report.add("Start to first sound handed to the device",
+               f"{(tap.first(True, pressed) - pressed) * 1000:.1f} ms (the "
+               f"{output.lead_in * 1000:.0f} ms lead-in included; + the device buffer, "
+               f"{BUFFER_MSEC} ms)")
     with cpu_share() as share:
         time.sleep(5)
         report.add("live stream CPU (mixing rain + tones + voice, null device)",
                    f"{share() * 100:.1f}% of one core")
-    player.pause()
     paused = time.perf_counter()
-    while feed.sounding:
-        time.sleep(0.0005)
+    player.pause()
     report.add("pause to silence handed to the device",
-               f"{(time.perf_counter() - paused) * 1000:.1f} ms (20 ms fade inside)")
+               f"{(tap.first(False, paused) - paused) * 1000:.1f} ms (20 ms fade inside)")
     output.close()
+    times = callbacks.summary()
+    report.add(f"device callback work (p50 / p99 / max, {times['callbacks']:.0f} callbacks)",
+               f"{times['p50_us']:.0f} / {times['p99_us']:.0f} / {times['max_us']:.0f} us")
+    ahead = output.ahead
+    report.add("underruns (the queue mixed ahead ran dry)",
+               f"{ahead.underruns} ({ahead.underrun_frames / RATE * 1000:.0f} ms)")
 
 
 def onset_errors(report: Report) -> None:
     """Clicks on a 0.5 s schedule, through a private PulseAudio null sink, recorded."""
-    import os
-
     import simpleaudio
 
     with tempfile.TemporaryDirectory() as folder:
         try:
-            with private_pulse(Path(folder)) as pulse:
-                os.environ["PULSE_SERVER"] = pulse.server
+            with (private_pulse(Path(folder)) as pulse,
+                  patch.dict(os.environ, {"PULSE_SERVER": pulse.server})):
                 stream = _miniaudio_clicks(pulse, Path(folder) / "stream.wav")
                 shots = _simpleaudio_clicks(pulse, Path(folder) / "shots.wav", simpleaudio)
         except PulseUnavailable as error:
@@ -126,14 +136,11 @@ def _miniaudio_clicks(pulse: object, out: Path) -> list[float]:
     assert isinstance(routine, Routine)
     timeline = compile_timeline(routine)
     mix = quiet_mix(timeline, click_clips(timeline))
-    feed = LiveFeed()
-    output = AudioOutput(feed)
+    output = AudioOutput()
     with pulse.record(out):  # type: ignore[attr-defined]
         output.open()
         time.sleep(0.5)
-        player = Player(timeline, output.clock)
-        feed.follow(mix, lambda: player.anchor)
-        player.start()
+        player = _play(output, timeline, mix)
         while player.position < timeline.duration - 0.3:
             player.tick()
             time.sleep(0.02)

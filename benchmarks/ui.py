@@ -6,12 +6,10 @@ Every figure comes from a fresh process (`python -m benchmarks.ui PROBE`), offsc
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 
-from benchmarks.common import Report
+from benchmarks.common import Report, child_figures
 
 PROBE_SECONDS = 4.0
 
@@ -99,10 +97,7 @@ def _spin(app: object, seconds: float) -> None:
 
 
 def _child(kind: str) -> dict[str, float]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-m", "benchmarks.ui", kind], env=env,
-                            capture_output=True, text=True, check=True)
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    return child_figures("benchmarks.ui", [kind], {"QT_QPA_PLATFORM": "offscreen"})
 
 
 def run() -> Report:
