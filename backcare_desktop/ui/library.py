@@ -29,7 +29,6 @@ from backcare_desktop.audio.ambient import GENERATORS
 from backcare_desktop.routines.loader import Library, RoutineProblem
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.plan import format_clock
-from backcare_desktop.session.timeline import Adjustments, compile_timeline
 from backcare_desktop.settings import RoutineChoices
 from backcare_desktop.ui.volume import VolumeControls
 
@@ -225,6 +224,8 @@ class SetupPanel(QFrame):
     """Before starting: step durations, fit to a length, soundtrack, volumes."""
 
     choices_changed = Signal()
+    fit_requested = Signal(RoutineChoices)
+    """Fit or Reset: the window works out the durations and shows them (`show_durations`)."""
     preview_requested = Signal(str)
     add_soundtrack_requested = Signal()
 
@@ -310,7 +311,9 @@ class SetupPanel(QFrame):
     # Filling it in ----------------------------------------------------------------------------
 
     def show_routine(self, routine: Routine, choices: RoutineChoices,
-                     soundtracks: list[tuple[str, str]]) -> None:
+                     durations: dict[str, float], soundtracks: list[tuple[str, str]]) -> None:
+        """Shows `routine` with the `durations` its `choices` give (worked out by the
+        window: the panel only presents them)."""
         self.routine, self.routine_id = routine, routine.id
         self.title.setText(routine.title)
         self.safety.setText(routine.safety_note or "Stop if anything hurts.")
@@ -340,7 +343,7 @@ class SetupPanel(QFrame):
                 self.ambient.addItem(title, value)
             index = self.ambient.findData(choices.ambient)
             self.ambient.setCurrentIndex(index if index >= 0 else 0)
-        self._show_durations(choices)
+        self.show_durations(durations)
 
     def show_preparation(self, fraction: float, note: str = "") -> None:
         self.voice_progress.setValue(round(fraction * 100))
@@ -360,16 +363,13 @@ class SetupPanel(QFrame):
 
     # Reacting --------------------------------------------------------------------------------
 
-    def _show_durations(self, choices: RoutineChoices) -> None:
-        assert self.routine is not None
-        timeline = compile_timeline(self.routine, Adjustments(choices.step_durations,
-                                                              choices.fit_minutes))
-        for timed in timeline.steps:
-            spin = self._spins[timed.step.id]
+    def show_durations(self, durations: dict[str, float]) -> None:
+        for step_id, seconds in durations.items():
+            spin = self._spins[step_id]
             with QSignalBlocker(spin):
-                spin.setValue(round(timed.duration))
+                spin.setValue(round(seconds))
         with QSignalBlocker(self.fit):
-            self.fit.setValue(max(1, round(timeline.duration / 60)))
+            self.fit.setValue(max(1, round(sum(durations.values()) / 60)))
         self._update_length()
 
     def _update_length(self) -> None:
@@ -384,10 +384,7 @@ class SetupPanel(QFrame):
         self.choices_changed.emit()
 
     def _apply_fit(self) -> None:
-        assert self.routine is not None
-        self._show_durations(RoutineChoices(step_durations={}, fit_minutes=self.fit.value()))
-        self.choices_changed.emit()
+        self.fit_requested.emit(RoutineChoices(step_durations={}, fit_minutes=self.fit.value()))
 
     def _reset(self) -> None:
-        self._show_durations(RoutineChoices())
-        self.choices_changed.emit()
+        self.fit_requested.emit(RoutineChoices())

@@ -40,7 +40,7 @@ from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
 from backcare_desktop.session.player import State
 from backcare_desktop.session.timeline import Adjustments, Timeline, compile_timeline
-from backcare_desktop.settings import Settings, load_settings, save_settings
+from backcare_desktop.settings import RoutineChoices, Settings, load_settings, save_settings
 from backcare_desktop.ui import theme
 from backcare_desktop.ui.library import LibraryPage
 from backcare_desktop.ui.messages import MessageBar, MessageBridge
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         page.start_requested.connect(self.start_routine)
         page.settings_requested.connect(self.open_settings)
         setup.choices_changed.connect(self._on_choices_changed)
+        setup.fit_requested.connect(self._on_fit_requested)
         setup.volume.changed.connect(lambda: self._on_volumes_changed(setup.volume))
         self.session_view.volume.changed.connect(
             lambda: self._on_volumes_changed(self.session_view.volume))
@@ -184,10 +185,22 @@ class MainWindow(QMainWindow):
     def _seconds(self, routine: Routine) -> float:
         return self._timeline(routine).duration
 
-    def _timeline(self, routine: Routine) -> Timeline:
-        choices = self.settings.choices_for(routine.id)
+    def _timeline(self, routine: Routine, choices: RoutineChoices | None = None) -> Timeline:
+        choices = choices or self.settings.choices_for(routine.id)
         return compile_timeline(routine, Adjustments(choices.step_durations,
                                                      choices.fit_minutes))
+
+    def _durations(self, routine: Routine, choices: RoutineChoices) -> dict[str, float]:
+        return {timed.step.id: timed.duration
+                for timed in self._timeline(routine, choices).steps}
+
+    def _on_fit_requested(self, choices: RoutineChoices) -> None:
+        """Fit (to a length) or Reset: the panel shows the durations they give."""
+        setup = self.library_page.setup
+        if setup.routine is None:
+            return
+        setup.show_durations(self._durations(setup.routine, choices))
+        self._on_choices_changed()
 
     def _routine(self, routine_id: str) -> Routine | None:
         found = self.library.find(routine_id)
@@ -199,7 +212,8 @@ class MainWindow(QMainWindow):
                                and self.warmer is not None):
             return
         choices = self.settings.choices_for(routine_id)
-        self.library_page.setup.show_routine(routine, choices, self._soundtrack_options())
+        self.library_page.setup.show_routine(routine, choices, self._durations(routine, choices),
+                                             self._soundtrack_options())
         self._warm(routine)
 
     def _soundtrack_options(self) -> list[tuple[str, str]]:
@@ -323,7 +337,8 @@ class MainWindow(QMainWindow):
         if setup.routine is not None:
             choices = setup.choices().model_copy(update={"ambient": str(kept)})
             self.settings.routines[setup.routine_id] = choices
-            setup.show_routine(setup.routine, choices, self._soundtrack_options())
+            setup.show_routine(setup.routine, choices, self._durations(setup.routine, choices),
+                               self._soundtrack_options())
             self._on_choices_changed()
         self.show_message(f"Added the soundtrack {kept.stem}.")
         self._save_soon.start()
