@@ -3,12 +3,18 @@
 A bed is a stereo loop the mixer reads modulo its length. The generated ones are shaped in
 the frequency domain, which makes them periodic by construction: the loop point is as
 seamless as any other instant. Any slow movement (surf, gusts, a pad's swell) uses periods
-that divide the loop, for the same reason. The user's files are decoded once by pydub,
-resampled, levelled, and folded into a loop with a cross-fade.
+that divide the loop, for the same reason. Of the user's files only the first minutes are
+decoded (by ffmpeg, in bounded memory and time: see `decode`), levelled, and folded into a
+loop with a cross-fade.
 """
 
 from __future__ import annotations
 
+import errno
+import filecmp
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,9 +23,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from backcare_desktop.audio.decode import AmbientError as AmbientError
+from backcare_desktop.audio.decode import read_audio
 from backcare_desktop.audio.signal import (
     RATE,
     Samples,
+    db_to_gain,
     make_seamless_loop,
     normalise_rms,
     seconds_to_frames,
@@ -33,10 +42,7 @@ USER_FILE_MAX_SECONDS = 180
 """Longer files are cut to this: a bed repeats unnoticed, and memory stays bounded."""
 USER_LOOP_CROSSFADE_SECONDS = 3.0
 SUPPORTED_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a")
-
-
-class AmbientError(ValueError):
-    """A soundtrack that cannot be used, said in one line."""
+_COPY_CHUNK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -173,25 +179,88 @@ def generated(name: str, seed: int = 7) -> Ambient:
 
 
 def decode_file(path: Path) -> Ambient:
-    """Decodes an audio file into a bed; anything wrong is one AmbientError line."""
-    from pydub import AudioSegment
-    from pydub.exceptions import CouldntDecodeError
+    """The file's first USER_FILE_MAX_SECONDS as a levelled, seamless bed; anything wrong is
+    an AmbientError. Blocks for up to a few seconds: call it from a worker thread."""
+    samples = read_audio(path, USER_FILE_MAX_SECONDS)
+    loop = _fold_in_place(samples, seconds_to_frames(USER_LOOP_CROSSFADE_SECONDS))
+    return Ambient(path.name, _level_in_place(loop, AMBIENT_LEVEL_DBFS))
 
-    if not path.is_file():
-        raise AmbientError(f"{path}: no such file")
+
+# Three minutes of stereo float32 are 69 MB, and make_seamless_loop and normalise_rms each
+# hold float64 copies of their input: together they would quadruple a soundtrack's memory.
+# Only the seam and one gain change, so the two below work on the decoded samples in place.
+
+
+def _fold_in_place(samples: Samples, crossfade: int) -> Samples:
+    """make_seamless_loop, without copying the whole: the seam is folded on its own (the
+    first two cross-fades and the last one) and written over the start; the rest is as
+    decoded, and the loop is a view of it."""
+    length = samples.shape[0] - crossfade
+    if length < 2 * crossfade:
+        return make_seamless_loop(samples, crossfade)
+    ends = np.concatenate([samples[: 2 * crossfade], samples[length:]])
+    samples[:crossfade] = make_seamless_loop(ends, crossfade)[:crossfade]
+    return samples[:length]
+
+
+def _level_in_place(samples: Samples, target_dbfs: float) -> Samples:
+    """normalise_rms, measuring a second at a time and scaling in place."""
+    energy = sum(float(np.square(samples[start:start + RATE], dtype=np.float64).sum())
+                 for start in range(0, samples.shape[0], RATE))
+    level = 10 * np.log10(energy / samples.size) if energy > 0 else float("-inf")
+    if np.isfinite(level):
+        samples *= np.float32(db_to_gain(target_dbfs - level))
+    return samples
+
+
+def keep_soundtrack(source: Path, folder: Path) -> tuple[Path, Ambient]:
+    """Checks that `source` plays and keeps a copy of it in `folder` (the user's soundtracks),
+    so that it still plays after the original moves. Returns the copy and its decoded bed, so
+    nobody needs to decode it again. A file already there is not copied again; a different
+    one of the same name is replaced. Blocks: call it from a worker thread."""
+    ambient = decode_file(source)
+    kept = folder / source.name
+    if not _same_file(source, kept):
+        _copy_atomically(source, kept)
+    return kept, ambient
+
+
+def _same_file(source: Path, kept: Path) -> bool:
     try:
-        segment = AudioSegment.from_file(str(path))
-    except (CouldntDecodeError, OSError, IndexError, ValueError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
-        raise AmbientError(f"{path.name}: not an audio file that can be decoded ({reason[:120]})"
+        return kept.samefile(source) or filecmp.cmp(source, kept, shallow=False)
+    except OSError:  # nothing kept under that name yet
+        return False
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copies under a temporary name, syncs, then renames: the folder never shows half a file
+    under the real name, and a failed copy (a full disk) leaves nothing behind to fill it."""
+    temporary: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=".partial")
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as sink, source.open("rb") as stream:
+            shutil.copyfileobj(stream, sink, _COPY_CHUNK_BYTES)
+            sink.flush()
+            os.fsync(sink.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        raise AmbientError(_copy_failure(source.name, error),
+                           f"{target}: {error.strerror or error}; nothing was left behind"
                            ) from None
-    if len(segment) < 2000:
-        raise AmbientError(f"{path.name}: too short for a soundtrack (under 2 seconds)")
-    segment = segment[: USER_FILE_MAX_SECONDS * 1000]
-    segment = segment.set_channels(2).set_frame_rate(RATE).set_sample_width(2)
-    samples = np.frombuffer(segment.raw_data, dtype=np.int16).reshape(-1, 2) / 32768.0
-    loop = make_seamless_loop(samples, seconds_to_frames(USER_LOOP_CROSSFADE_SECONDS))
-    return Ambient(path.name, normalise_rms(loop, AMBIENT_LEVEL_DBFS))
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
+def _copy_failure(name: str, error: OSError) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"Not enough disk space to keep a copy of {name}."
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"Back Care may not write in its soundtracks folder to keep a copy of {name}."
+    return f"Could not keep a copy of {name}."
 
 
 def load_ambient(name: str) -> Ambient:
