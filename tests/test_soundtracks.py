@@ -21,6 +21,7 @@ from typing import IO
 
 import numpy as np
 import pytest
+from pytestqt.qtbot import QtBot
 
 from backcare_desktop.audio import decode
 from backcare_desktop.audio.ambient import (
@@ -40,6 +41,7 @@ from backcare_desktop.audio.signal import (
     seconds_to_frames,
 )
 from backcare_desktop.errors import BackCareError
+from backcare_desktop.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOP_FRAMES = seconds_to_frames(USER_FILE_MAX_SECONDS - USER_LOOP_CROSSFADE_SECONDS)
@@ -159,7 +161,41 @@ def test_the_calling_thread_is_free_while_a_worker_decodes(two_hours: Path) -> N
         last = now
     worker.join()
     assert result == [LOOP_FRAMES]
-    assert max(gaps) < 0.1
+    assert_responsive(gaps)
+
+
+def assert_responsive(gaps: list[float]) -> None:
+    """Nine in ten wake-ups within 100 ms and none held a second (a busy machine can delay
+    a few; decoding on the window's thread held it 13 s)."""
+    print(f"longest wait {max(gaps) * 1000:.0f} ms, 90th percentile "
+          f"{np.percentile(gaps, 90) * 1000:.0f} ms over {len(gaps)} wake-ups")
+    assert np.percentile(gaps, 90) < 0.1
+    assert max(gaps) < 1.0
+
+
+def test_adding_a_two_hour_soundtrack_in_the_window_keeps_it_responsive(
+        two_hours: Path, window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QTimer
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+    timer.start()
+    future = window.add_soundtrack(two_hours)
+    qtbot.waitUntil(lambda: len(window.settings.soundtracks) == 1, timeout=30_000)
+    timer.stop()
+    kept, bed = future.result()
+    assert bed.loop.shape[0] == LOOP_FRAMES and kept.parent.name == "soundtracks"
+    assert window.library_page.setup.ambient.currentData() == str(kept)
+    assert_responsive(gaps)
 
 
 def test_a_huge_sparse_file_is_refused_in_bounded_memory_and_time(tmp_path: Path) -> None:

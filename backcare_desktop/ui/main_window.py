@@ -3,13 +3,12 @@ the views, the presenter, the sound and the settings."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -24,7 +23,7 @@ from backcare_desktop.audio.ambient import (
     SUPPORTED_SUFFIXES,
     Ambient,
     AmbientError,
-    decode_file,
+    keep_soundtrack,
     load_ambient,
 )
 from backcare_desktop.audio.mixer import SoundSettings, Volumes
@@ -64,6 +63,7 @@ class _Relay(QObject):
 
     notice = Signal(Notice)
     preview_ready = Signal(object, int)
+    soundtrack_kept = Signal(object)
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge or MessageBridge(self)
         self.messages = MessageBar(log_path=log_path)
         self.relay.preview_ready.connect(self._play_preview)
+        self.relay.soundtrack_kept.connect(self._on_soundtrack_kept)
         self.media: MediaControls | None = None
 
         self.stack = QStackedWidget()
@@ -295,7 +296,7 @@ class MainWindow(QMainWindow):
             try:
                 bed = future.result()
             except AmbientError as error:
-                self.relay.notice.emit(Notice(Level.WARNING, str(error)))
+                self.relay.notice.emit(Notice.of(error))
                 return
             self.relay.preview_ready.emit(bed.block(0, PREVIEW_SECONDS * RATE) * gain, RATE)
 
@@ -314,23 +315,23 @@ class MainWindow(QMainWindow):
         for file in files:
             self.add_soundtrack(Path(file))
 
-    def add_soundtrack(self, path: Path) -> bool:
-        """Checks that the file decodes, keeps a copy in the user's folder, and selects it."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    def add_soundtrack(self, path: Path) -> Future[tuple[Path, Ambient]]:
+        """Checks that the file decodes and keeps a copy in the user's folder, on a worker;
+        then selects it (see `_on_soundtrack_kept`)."""
+        future = _WORKERS.submit(keep_soundtrack, path, user_soundtracks_dir())
+        future.add_done_callback(self.relay.soundtrack_kept.emit)
+        return future
+
+    def _on_soundtrack_kept(self, future: Future[tuple[Path, Ambient]]) -> None:
         try:
-            decode_file(path)
+            kept, bed = future.result()
         except AmbientError as error:
-            self.show_message(f"Could not add the soundtrack: {error}")
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        folder = user_soundtracks_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = folder / path.name
-        if kept.resolve() != path.resolve():
-            partial = kept.with_name(f".{kept.name}.partial")
-            shutil.copyfile(path, partial)
-            partial.replace(kept)
+            self.show_message(f"Could not add the soundtrack: {error.short}", Level.WARNING,
+                              error.detail)
+            return
+        decoded: Future[Ambient] = Future()
+        decoded.set_result(bed)
+        self._ambients = {str(kept): decoded}  # decoded once: the session uses it as it is
         if str(kept) not in self.settings.soundtracks:
             self.settings.soundtracks.append(str(kept))
         setup = self.library_page.setup
@@ -342,7 +343,6 @@ class MainWindow(QMainWindow):
             self._on_choices_changed()
         self.show_message(f"Added the soundtrack {kept.stem}.")
         self._save_soon.start()
-        return True
 
     # The session ------------------------------------------------------------------------------
 
