@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "backcare-desktop"
+LEFTOVER_SECONDS = 10.0
+"""A temporary file of write_atomically untouched this long belongs to a write that died: a
+live one is written in one call and renamed milliseconds later."""
+_TEMPORARY_SUFFIX = ".tmp"
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,10 +47,12 @@ def cache_dir() -> Path:
 def write_atomically(path: Path, data: bytes) -> None:
     """Writes to a temporary file beside `path`, syncs it, then renames it over `path`.
 
-    A crash at any moment leaves either the old file or the new one, never half of either.
+    A crash at any moment leaves either the old file or the new one, never half of either;
+    a process killed outright also leaves its temporary file, which clean_leftovers removes.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=_TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -52,3 +62,33 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def clean_leftovers(folder: Path, name: str | None = None,
+                    older_than: float = LEFTOVER_SECONDS) -> int:
+    """Removes the temporary files write_atomically left in `folder` when its process was
+    killed mid-write (kill -9, a power cut), for the file `name` or for any file; returns
+    how many went.
+
+    Nothing else removes them, so without this they pile up beside the real file for ever.
+    A file younger than `older_than` seconds is left alone: it may be a write still going
+    on in another thread or process. Anything that cannot be listed or removed is skipped.
+    """
+    pattern = f".{glob.escape(name) if name else '*'}.*{_TEMPORARY_SUFFIX}"
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    removed = 0
+    for entry in entries:
+        if not fnmatch.fnmatchcase(entry.name, pattern):
+            continue
+        try:
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(status.st_mode) and now - status.st_mtime >= older_than:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed

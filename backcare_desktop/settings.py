@@ -2,28 +2,53 @@
 
 Every setting is declared once with its type, bounds, default and meaning (the approach
 qutebrowser takes), so validation and defaults come from the same place. The file is
-readable JSON in the platform's config folder, written atomically. A file that is corrupt
-or from an unknown version is moved aside with one line saying so, and defaults are used:
-a broken settings file never stops the app.
+readable JSON in the platform's config folder, written atomically.
+
+A broken settings file never stops the app, and one bad value costs only itself: each
+setting, each routine's entry and each remembered step duration is checked on its own, and
+a bad one falls back to its default with one line saying so. Only a file that cannot be used
+at all (unreadable, too big, not a JSON object, from an unknown version) is moved aside.
+Choices that were valid when saved may no longer fit the routines (an update renamed a
+step): `heal` forgets those, one line each, before anything compiles a timeline from them.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import reprlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from backcare_desktop.paths import config_dir, write_atomically
+from backcare_desktop.audio.ambient import GENERATORS
+from backcare_desktop.paths import clean_leftovers, config_dir, write_atomically
+from backcare_desktop.routines.loader import Library
+from backcare_desktop.routines.model import Routine
+from backcare_desktop.session.timeline import AdjustmentError, Adjustments, resolve_durations
 
 SETTINGS_VERSION = 1
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""A person's choices take a few kilobytes. A bigger file is not ours, and a valid one of
+71 MB cost up to 2.3 GB to parse and validate; only this much (and one byte) is ever read."""
+_MAX_LINES = 6
+"""Problems listed for one file; any beyond are counted, not listed."""
+_MAX_DIGITS = 20
+"""An integer longer than this is no setting (and Python refuses to parse 4,300 digits)."""
+_ROUNDING = 0.5
+"""The set-up panel's spin boxes hold whole seconds between the step's bounds rounded, so a
+remembered duration may lie this far outside a fractional bound; compile_timeline holds it
+to the bound, so that is no reason to forget it."""
+
+
+_Seconds = Annotated[float, Field(gt=0)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, allow_inf_nan=False)
 
 
 class VolumeSettings(_Model):
@@ -38,9 +63,10 @@ class VolumeSettings(_Model):
 class RoutineChoices(_Model):
     """What the person chose for one routine, remembered for next time."""
 
-    step_durations: dict[str, float] = Field(default_factory=dict)
+    step_durations: dict[str, _Seconds] = Field(default_factory=dict)
     fit_minutes: float | None = Field(None, gt=0, le=240)
-    ambient: str = Field("rain", description="A bundled soundtrack id, 'none', or a file path.")
+    ambient: str = Field("rain", min_length=1,
+                         description="A bundled soundtrack id, 'none', or a file path.")
 
 
 class Settings(_Model):
@@ -71,29 +97,41 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str]:
-    """The settings, and a one-line message when the file had to be set aside ('' if not)."""
+    """The settings, and what had to be done about the file: '' when nothing, otherwise one
+    line per problem (a setting back to its default, a choice forgotten, the file moved
+    aside). Never raises: whatever the file holds, the app starts.
+
+    Temporary files left beside it by saves that were killed midway are removed first.
+    """
     path = path or settings_path()
+    clean_leftovers(path.parent, path.name)
     try:
-        raw = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         return Settings(), ""
-    except (OSError, UnicodeDecodeError) as error:
-        return Settings(), _set_aside(path, f"could not be read ({error})")
+    except OSError as error:
+        return Settings(), _set_aside(path, f"could not be read ({error.strerror or error})")
+    if len(raw) > MAX_SETTINGS_BYTES:
+        return Settings(), _set_aside(path, f"is over {MAX_SETTINGS_BYTES // 1024} KB")
     try:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
-        version = data.get("version", SETTINGS_VERSION)
-        if not isinstance(version, int) or version > SETTINGS_VERSION or version < 1:
-            return Settings(), _set_aside(path, f"is from an unknown version ({version!r})")
-        while version < SETTINGS_VERSION:
-            data = _MIGRATIONS[version](data)
-            version += 1
-        data["version"] = SETTINGS_VERSION
-        return Settings.model_validate(data), ""
-    except (ValueError, ValidationError) as error:
-        first = str(error).splitlines()[0]
-        return Settings(), _set_aside(path, f"is damaged ({first})")
+        data = _parse(raw)
+    except RecursionError:
+        return Settings(), _set_aside(path, "is damaged (nested too deeply)")
+    except ValueError as error:
+        first_line = str(error).partition("\n")[0]
+        return Settings(), _set_aside(path, f"is damaged ({first_line})")
+    if not isinstance(data, dict):
+        return Settings(), _set_aside(path, "is damaged (not a JSON object)")
+    version = data.get("version", SETTINGS_VERSION)
+    if type(version) is not int or not 1 <= version <= SETTINGS_VERSION:
+        return Settings(), _set_aside(path, f"is from an unknown version ({_shown(version)})")
+    while version < SETTINGS_VERSION:
+        data = _MIGRATIONS[version](data)
+        version += 1
+    data["version"] = SETTINGS_VERSION
+    problems = _Problems()
+    return _usable(Settings, data, problems), str(problems)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -101,11 +139,233 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     write_atomically(path or settings_path(), (text + "\n").encode("utf-8"))
 
 
+def heal(settings: Settings, library: Library) -> list[str]:
+    """Forgets, in place, each remembered choice that no longer fits its routine, and says
+    so in one line per choice: a duration for a step the routine no longer has or outside
+    the step's bounds, a fit the timeline cannot make, a soundtrack that is gone. Every
+    other choice stays.
+
+    The file held them validly, so only the routines can tell: call this once the library
+    is loaded and before any timeline is compiled from the choices, which then cannot fail.
+    A routine missing from the library (its file broken for now) keeps its choices.
+    """
+    forgotten: list[str] = []
+    for routine_id, choices in list(settings.routines.items()):
+        found = library.find(routine_id)
+        if found is not None:
+            settings.routines[routine_id] = _healed(found.routine, choices, forgotten)
+    return forgotten
+
+
+# Reading the file ---------------------------------------------------------------------------
+
+
+class _Unusable:
+    """A number in the file that no setting can hold (NaN, Infinity, 1e999, a thousand
+    digits), refused as it is parsed. It fails the one setting holding it, which falls back
+    alone, where raising would have cost the whole file."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text, self.reason = text, reason
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _parse(raw: bytes) -> Any:
+    def finite(text: str) -> float | _Unusable:
+        number = float(text)
+        return number if math.isfinite(number) else _Unusable(text, "not a finite number")
+
+    def short(text: str) -> int | _Unusable:
+        return int(text) if len(text) <= _MAX_DIGITS else _Unusable(text, "too many digits")
+
+    return json.loads(raw.decode("utf-8-sig"), parse_float=finite, parse_int=short,
+                      parse_constant=lambda text: _Unusable(text, "not a finite number"))
+
+
+class _Problems:
+    """One line per bad value, the first few written out and the rest only counted: nobody
+    reads more, and a file of many thousand bad values would take seconds to describe."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.hidden = 0
+
+    def add(self, label: str, value: Any, error: ValidationError, outcome: str) -> None:
+        if len(self.lines) < _MAX_LINES:
+            self.lines.append(f'Setting "{_readable(label)}" was {_shown(value)} '
+                              f"({_reason(error)}); {outcome}.")
+        else:
+            self.hidden += 1
+
+    def __str__(self) -> str:
+        if not self.hidden:
+            return "\n".join(self.lines)
+        return "\n".join([*self.lines[:-1],
+                          f"…and {self.hidden + 1} more settings were not usable."])
+
+
+_M = TypeVar("_M", bound=_Model)
+
+
+def _usable(model: type[_M], data: dict[str, Any], problems: _Problems, where: str = "") -> _M:
+    """`data` as a `model`, each field checked on its own, and each entry of a dict field
+    too: a bad field takes its default and a bad entry is forgotten, with one line each,
+    and the rest stays. A nested model (the volumes, a routine's choices) is checked the
+    same way, field by field."""
+    fields: dict[str, Any] = {}
+    for name, value in data.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            continue
+        label = f"{where}{name}"
+        if isinstance(value, dict) and _is_model(field.annotation):
+            fields[name] = _usable(field.annotation, value, problems, f"{label}.")
+        elif isinstance(value, dict) and get_origin(field.annotation) is dict:
+            entry_type = get_args(field.annotation)[1]
+            entries: dict[str, Any] = {}
+            for key, entry in value.items():
+                if isinstance(entry, dict) and _is_model(entry_type):
+                    entries[key] = _usable(entry_type, entry, problems, f"{label}.{key}.")
+                    continue
+                try:
+                    entries[key] = _alone(model, name, {key: entry})[key]
+                except ValidationError as error:
+                    problems.add(f"{label}.{key}", entry, error, "forgot it")
+            fields[name] = entries
+        else:
+            try:
+                fields[name] = _alone(model, name, value)
+            except ValidationError as error:
+                default = field.get_default(call_default_factory=True)
+                problems.add(label, value, error, f"using {_shown(default)}")
+    return model.model_validate(fields)
+
+
+def _is_model(annotation: object) -> TypeGuard[type[_Model]]:
+    return isinstance(annotation, type) and issubclass(annotation, _Model)
+
+
+def _alone(model: type[_Model], name: str, value: Any) -> Any:
+    """`value` validated as `model`'s field `name`, the other fields left at their defaults."""
+    return getattr(model.model_validate({name: value}), name)
+
+
+def _reason(error: ValidationError) -> str:
+    detail = error.errors()[0]
+    given = detail.get("input")
+    if isinstance(given, _Unusable):
+        return given.reason
+    return detail["msg"][0].lower() + detail["msg"][1:]
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2
+
+
+def _shown(value: Any) -> str:
+    """A value as the file spells it, cut short: a line, not a dump."""
+    if value is None or isinstance(value, bool | int | float | str):
+        text = json.dumps(value)
+    else:
+        text = _REPR.repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _readable(text: str) -> str:
+    """`text` fit for one line of a message: JSON escapes can put line breaks and lone
+    surrogates (which Qt and a UTF-8 log cannot take) into a key, so those are escaped."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
 def _set_aside(path: Path, problem: str) -> str:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.{stamp}.bad")
     try:
-        path.replace(aside)
+        aside = _move_aside(path)
     except OSError:
         return f"Settings file {path} {problem}; using defaults."
     return f"Settings file {path} {problem}; moved it to {aside.name} and used defaults."
+
+
+def _move_aside(path: Path) -> Path:
+    """Renames `path` to a `.bad` name nobody used yet: the time, and a counter when two go
+    aside in the same second. The name is claimed by creating it exclusively before the
+    rename, so not even two processes at once overwrite each other's."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    attempt = 1
+    while True:
+        aside = path.with_name(f"{path.name}.{stamp}{f'-{attempt}' if attempt > 1 else ''}.bad")
+        attempt += 1
+        try:
+            aside.touch(exist_ok=False)
+        except FileExistsError:
+            continue
+        try:
+            path.replace(aside)
+        except OSError:
+            aside.unlink(missing_ok=True)
+            raise
+        return aside
+
+
+# Fitting the choices to the routines ------------------------------------------------------
+
+
+def _healed(routine: Routine, choices: RoutineChoices, forgotten: list[str]) -> RoutineChoices:
+    durations: dict[str, float] = {}
+    for step_id, seconds in choices.step_durations.items():
+        problem = _duration_problem(routine, step_id, seconds)
+        if problem:
+            forgotten.append(f'Forgot your {seconds:g} s for "{_step_title(routine, step_id)}" '
+                             f'in "{routine.title}": {problem}.')
+        else:
+            durations[step_id] = seconds
+    fit = choices.fit_minutes
+    if fit is not None and not _can_fit(routine, fit):
+        forgotten.append(f'Forgot your fit to {fit:g} minutes for "{routine.title}": '
+                         "no session can take that long.")
+        fit = None
+    ambient = choices.ambient
+    if not _soundtrack_exists(ambient):
+        forgotten.append(f'Forgot your soundtrack "{_readable(Path(ambient).stem or ambient)}" '
+                         f'for "{routine.title}": it is no longer there.')
+        ambient = RoutineChoices.model_fields["ambient"].default
+    return choices.model_copy(
+        update={"step_durations": durations, "fit_minutes": fit, "ambient": ambient})
+
+
+def _duration_problem(routine: Routine, step_id: str, seconds: float) -> str:
+    if step_id not in {step.id for step in routine.steps}:
+        return "the routine changed"
+    if not math.isfinite(seconds):
+        return "that is not a length of time"
+    step = routine.step(step_id)
+    if not step.shortest - _ROUNDING <= seconds <= step.longest + _ROUNDING:
+        return f"it can be {step.shortest:g} to {step.longest:g} s now"
+    return ""
+
+
+def _step_title(routine: Routine, step_id: str) -> str:
+    """The step's title, or for a step the routine no longer has, its id made readable."""
+    for step in routine.steps:
+        if step.id == step_id:
+            return step.title
+    return _readable(step_id.replace("-", " ").capitalize())
+
+
+def _can_fit(routine: Routine, fit_minutes: float) -> bool:
+    """Asks the timeline itself, so the rule lives in one place."""
+    try:
+        resolve_durations(routine, Adjustments({}, fit_minutes))
+    except AdjustmentError:
+        return False
+    return True
+
+
+def _soundtrack_exists(name: str) -> bool:
+    if name == "none" or name in GENERATORS:
+        return True
+    try:
+        return Path(name).expanduser().is_file()
+    except (OSError, RuntimeError):  # a name too long for a path; "~nobody/…"
+        return False
