@@ -44,7 +44,7 @@ def test_plan_takes_step_durations(write_routine: WriteRoutine,
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
-    (["plan", "no-such-routine"], "no such routine file or id"),
+    (["plan", "no-such-routine"], "no such routine id"),
     (["plan", "desk-break", "--step-duration", "sit-tall"], "wants STEP_ID=SECONDS"),
     (["plan", "desk-break", "--step-duration", "ghost=10"], "has no step 'ghost'"),
     (["plan", "desk-break", "--fit", "-3"], "fit must be between"),

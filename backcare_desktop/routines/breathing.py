@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from backcare_desktop.routines.text import refusing_controls
 
 PhaseSeconds = Field(default=0.0, ge=0, le=20)
 
@@ -15,9 +19,9 @@ class BreathingPattern(BaseModel):
     pace, as a teacher would stop counting once the class has the rhythm.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    name: str = ""
+    name: Annotated[str, refusing_controls()] = ""
     inhale: float = Field(ge=1, le=20)
     hold_in: float = PhaseSeconds
     exhale: float = Field(ge=1, le=20)
@@ -64,4 +68,4 @@ def parse_pattern(name: str) -> BreathingPattern:
         return NAMED_PATTERNS[name.strip().lower()]
     except KeyError:
         known = ", ".join(repr(key) for key in NAMED_PATTERNS)
-        raise ValueError(f"unknown breathing pattern {name!r} (known: {known})") from None
+        raise ValueError(f"unknown breathing pattern {name[:40]!r} (known: {known})") from None

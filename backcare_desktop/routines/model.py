@@ -6,23 +6,31 @@ problem comes back with a location we can turn into one readable line for the us
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from backcare_desktop.routines.breathing import BreathingPattern, parse_pattern
 from backcare_desktop.routines.illustrations import ILLUSTRATIONS
+from backcare_desktop.routines.text import refusing_controls
 
 MIN_STEP_SECONDS = 5
 MAX_STEP_SECONDS = 900
 
 Seconds = Annotated[float, Field(ge=MIN_STEP_SECONDS, le=MAX_STEP_SECONDS)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), refusing_controls()]
+"""One line: a title, or a sentence the voice says."""
+Paragraphs = Annotated[str, refusing_controls("\n\t")]
+"""Longer text for the screen, where line breaks and tabs are at home."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # nan would slip past every range check (each comparison with it is false), and inf
+    # past the open-ended ones, so neither is a number here.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)
 
 
 class Cue(_Strict):
@@ -31,6 +39,8 @@ class Cue(_Strict):
     A cue is placed either `at` seconds after the step starts, or `before_end` seconds
     before it ends (the "ten seconds left" kind). Both are checked against the step's
     shortest allowed duration, so the cue stays inside the step however it is adjusted.
+    Exactly one is required: a cue with neither would be said at the step's start, over its
+    announcement.
     """
 
     text: ShortText
@@ -41,6 +51,8 @@ class Cue(_Strict):
     def _one_anchor(self) -> Cue:
         if self.at is not None and self.before_end is not None:
             raise ValueError("give either 'at' or 'before_end', not both")
+        if self.at is None and self.before_end is None:
+            raise ValueError("give 'at' or 'before_end': when the cue is said")
         return self
 
 
@@ -48,7 +60,7 @@ class Step(_Strict):
     id: Identifier
     title: ShortText
     instruction: ShortText = Field(description="Spoken when the step starts; one short sentence.")
-    description: str = Field(default="", max_length=2000)
+    description: Paragraphs = Field(default="", max_length=2000)
     duration: Seconds
     min_duration: Seconds | None = None
     max_duration: Seconds | None = None
@@ -67,7 +79,10 @@ class Step(_Strict):
     @classmethod
     def _known_illustration(cls, value: str) -> str:
         if value not in ILLUSTRATIONS:
-            raise ValueError(f"unknown illustration {value!r} (known: {', '.join(ILLUSTRATIONS)})")
+            # All fifteen names would make the line too long to read; the README lists them.
+            close = difflib.get_close_matches(value, ILLUSTRATIONS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "the README lists the known ones"
+            raise ValueError(f"unknown illustration {value[:40]!r}; {hint}")
         return value
 
     @property
@@ -107,9 +122,9 @@ class Step(_Strict):
 class Routine(_Strict):
     id: Identifier
     title: ShortText
-    summary: str = Field(default="", max_length=1000)
+    summary: Paragraphs = Field(default="", max_length=1000)
     language: Literal["en"] = "en"
-    safety_note: str = Field(default="", max_length=2000)
+    safety_note: Paragraphs = Field(default="", max_length=2000)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=100)
 
     @model_validator(mode="after")
