@@ -286,3 +286,18 @@ def test_painting_does_not_leak_references_to_none(window: MainWindow, qtbot: Qt
         view.repaint()
     gc.collect()
     assert sys.getrefcount(None) - before > -50
+
+
+def test_a_remembered_duration_for_a_renamed_step_no_longer_stops_the_app(
+        qtbot: QtBot, clock: ManualClock, user_routines: Path) -> None:
+    from backcare_desktop.settings import heal
+
+    library = load_library(bundled_routines_dir(), user_routines)
+    settings = Settings(voice="none")
+    settings.routines["desk-break"] = RoutineChoices(
+        ambient="none", step_durations={"renamed-step": 60, "shoulder-rolls": 70})
+    forgotten = heal(settings, library)  # as launch() does before the window opens
+    assert len(forgotten) == 1 and "Desk break" in forgotten[0]
+    window = MainWindow(SilentOutput(clock), settings, library, save=False)
+    qtbot.addWidget(window)
+    assert settings.routines["desk-break"].step_durations == {"shoulder-rolls": 70}

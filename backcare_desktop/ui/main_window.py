@@ -39,7 +39,13 @@ from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
 from backcare_desktop.session.player import State
 from backcare_desktop.session.timeline import Adjustments, Timeline, compile_timeline
-from backcare_desktop.settings import RoutineChoices, Settings, load_settings, save_settings
+from backcare_desktop.settings import (
+    RoutineChoices,
+    Settings,
+    heal,
+    load_settings,
+    save_settings,
+)
 from backcare_desktop.ui import theme
 from backcare_desktop.ui.library import LibraryPage
 from backcare_desktop.ui.messages import MessageBar, MessageBridge
@@ -533,6 +539,9 @@ class MainWindow(QMainWindow):
     def show_notice(self, notice: Notice) -> None:
         self.show_message(notice.short, notice.level, notice.detail)
 
+    def save_settings_soon(self) -> None:
+        self._save_soon.start()
+
     def _save(self) -> None:
         if self._save_enabled:
             try:
@@ -558,14 +567,20 @@ def launch(argv: list[str]) -> int:
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     bridge = MessageBridge()
     uninstall = install_exception_hooks(bridge.report)
+    library = load_library()
     settings, settings_message = load_settings()
+    forgotten = heal(settings, library)  # before the window builds any timeline from them
     output = AudioOutput(on_notice=lambda notice: bridge.post(
         notice.level, notice.short, notice.detail))
-    window = MainWindow(output, settings, load_library(), bridge=bridge, log_path=log_path)
+    window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path)
     window.media = MediaControls(window.presenter, window.media_commands())
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)
+    for line in forgotten:
+        window.show_message(line, Level.WARNING)
+    if forgotten:
+        window.save_settings_soon()  # the forgotten choices stay forgotten
     broken = {problem.path for problem in window.library.problems}
     if broken:
         window.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} could "
