@@ -1,22 +1,33 @@
 """The command line: the app by default, and tools for routines and sessions.
 
-Every failure the user can cause ends as one line on stderr and a non-zero exit, never a
-traceback. Heavy modules (Qt, audio, voice) are imported only by the commands that use them,
-so `check` and `plan` start instantly.
+Every failure the user can cause ends as one line on stderr and exit status 1, never a
+traceback or a usage block, argument mistakes included; what the user names (a file, a
+folder, a number) is checked before minutes of work depend on it. Heavy modules (Qt, audio,
+voice) are imported only by the commands that use them, so `check` and `plan` start instantly.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from backcare_desktop import __version__
-from backcare_desktop.routines.loader import load_routine_file, resolve_routine
+from backcare_desktop.errors import BackCareError
+from backcare_desktop.paths import bundled_routines_dir
+from backcare_desktop.routines.loader import (
+    MAX_PROBLEMS,
+    Library,
+    load_routine_file,
+    resolve_routine,
+)
 from backcare_desktop.routines.model import Routine
+from backcare_desktop.routines.text import printable
 from backcare_desktop.session.plan import timeline_to_dict, timeline_to_text
 from backcare_desktop.session.timeline import (
     AdjustmentError,
@@ -31,24 +42,28 @@ if TYPE_CHECKING:
     from backcare_desktop.voice.engines import SpeechEngine
 
 
-class UserError(Exception):
-    """A problem with what the user asked for, said in one line."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return int(args.run(args))
-    except UserError as error:
-        print(f"backcare-desktop: {error}", file=sys.stderr)
-        return 1
+    except BackCareError as error:
+        _say(f"backcare-desktop: {error.short}", sys.stderr)
+    except OSError as error:
+        _say(f"backcare-desktop: {_os_problem(error)}", sys.stderr)
     except KeyboardInterrupt:
         return 130
+    return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument mistakes get the one line every other mistake gets, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BackCareError(f"{message} (see {self.prog} --help)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backcare-desktop",
         description="A hands-free player for guided back-care self-massage and relaxation.",
     )
@@ -60,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--voice", action="store_true",
                        help="also warn where a cue's speech would overrun the next cue or its step")
+    check.add_argument("--verbose", action="store_true",
+                       help=f"list every problem of a file, not only the first {MAX_PROBLEMS}, "
+                            "each with its detail")
     check.set_defaults(run=_run_check)
 
     plan = commands.add_parser("plan", help="print a routine's compiled timeline")
@@ -74,9 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="write a whole session to an audio file")
     _add_session_arguments(render)
     _add_sound_arguments(render)
-    render.add_argument("--out", type=Path, required=True, metavar="FILE",
+    render.add_argument("--out", type=_output_file, required=True, metavar="FILE",
                         help="output file: .wav, .flac, .ogg or .mp3")
-    render.add_argument("--captions", type=Path, metavar="FILE.vtt",
+    render.add_argument("--captions", type=_output_file, metavar="FILE.vtt",
                         help="also write WebVTT captions of every spoken cue")
     render.set_defaults(run=_run_render)
 
@@ -87,9 +105,9 @@ def _parser() -> argparse.ArgumentParser:
 
     shot = commands.add_parser("screenshot", help="render the session view at a moment to PNG")
     shot.add_argument("routine", metavar="ROUTINE", help="a bundled routine id or a file path")
-    shot.add_argument("--at", type=float, default=0.0, metavar="SECONDS")
-    shot.add_argument("--out", type=Path, required=True, metavar="FILE.png")
-    shot.add_argument("--size", default="1280x800", metavar="WxH")
+    shot.add_argument("--at", type=_moment, default=0.0, metavar="SECONDS")
+    shot.add_argument("--out", type=_output_file, required=True, metavar="FILE.png")
+    shot.add_argument("--size", type=_size, default="1280x800", metavar="WxH")
     shot.add_argument("--theme", choices=("light", "dark"), default="light")
     shot.add_argument("--view", choices=("session", "library", "setup", "end"), default="session",
                       help="which screen to draw (default: the session view)")
@@ -99,10 +117,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_session_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("routine", metavar="ROUTINE", help="a bundled routine id or a file path")
-    parser.add_argument("--fit", type=float, metavar="MINUTES",
+    parser.add_argument("--fit", type=_number, metavar="MINUTES",
                         help="fit the whole session to this many minutes")
-    parser.add_argument("--step-duration", action="append", default=[], metavar="STEP_ID=SECONDS",
-                        help="set one step's duration (repeatable)")
+    parser.add_argument("--step-duration", type=_step_duration, action="append", default=[],
+                        metavar="STEP_ID=SECONDS", help="set one step's duration (repeatable)")
 
 
 def _add_sound_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,26 +132,94 @@ def _add_sound_arguments(parser: argparse.ArgumentParser) -> None:
                         help="breathing tone style")
 
 
+# Argument types: each refuses a bad value in one line before any work starts ---------------
+
+
+def _number(text: str) -> float:
+    """A finite number: nan and inf pass `float()`, then slip past every range check."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def _moment(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 seconds or more, got {text!r}")
+    return value
+
+
+def _step_duration(text: str) -> tuple[str, float]:
+    step_id, equals, seconds = text.partition("=")
+    if not equals or not step_id.strip():
+        raise argparse.ArgumentTypeError(f"wants STEP_ID=SECONDS, got {text!r}")
+    value = _number(seconds)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"seconds must be more than 0, got {text!r}")
+    return step_id.strip(), value
+
+
+MAX_SCREENSHOT_SIDE = 8192
+"""Pixels: a bigger picture is no use, and an absurd one would exhaust memory."""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must look like 1280x800, got {text!r}") from None
+    if not (0 < width <= MAX_SCREENSHOT_SIDE and 0 < height <= MAX_SCREENSHOT_SIDE):
+        raise argparse.ArgumentTypeError(
+            f"each side must be 1 to {MAX_SCREENSHOT_SIDE} pixels, got {text!r}")
+    return width, height
+
+
+def _output_file(text: str) -> Path:
+    """A file to write, in a folder that exists and can be written: refused now rather than
+    after minutes of rendering. Missing folders are not made, so a mistyped path does not
+    leave new folders about."""
+    path = Path(text)
+    folder = path.parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{folder}: cannot write in this folder")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{path}: is a folder")
+    return path
+
+
 # Commands -----------------------------------------------------------------------------------
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    problems = 0
+    """Checks each file as the app would load it, ids included: reusing the id of a bundled
+    routine, or of a file given before, is a problem here just as in the library."""
+    library = Library()
+    library.add_folder(bundled_routines_dir(), bundled=True)
+    engine = _voice_engine("piper") if args.voice else None
+    failed = False
     for path in args.files:
-        result = load_routine_file(path)
-        if isinstance(result, list):
-            problems += len(result)
-            for problem in result:
-                print(problem)
-            continue
-        if args.voice:
+        result = load_routine_file(path, None if args.verbose else MAX_PROBLEMS)
+        problems = library.add(path, result, bundled=False)
+        for problem in problems:
+            _say(str(problem))
+            if args.verbose and problem.detail:
+                _say(f"    {problem.detail}")
+        warnings: list[str] = []
+        if engine is not None and isinstance(result, Routine):
             from backcare_desktop.voice.fit import speech_overruns
 
-            warnings = speech_overruns(path, result, _voice_engine("piper"))
-            problems += len(warnings)
-            for warning in warnings:
-                print(warning)
-    return 1 if problems else 0
+            warnings = speech_overruns(path, result, engine)
+        for warning in warnings:
+            _say(warning)
+        failed = failed or bool(problems or warnings)
+    return 1 if failed else 0
 
 
 def _run_plan(args: argparse.Namespace) -> int:
@@ -143,9 +229,9 @@ def _run_plan(args: argparse.Namespace) -> int:
         from backcare_desktop.voice.prepare import cached_speech_seconds
 
         lengths = cached_speech_seconds(create_engine(args.voice))
-        print(json.dumps(timeline_to_dict(timeline, lengths), indent=2))
+        print(json.dumps(timeline_to_dict(timeline, lengths), indent=2))  # escapes controls
     else:
-        print(timeline_to_text(timeline))
+        _say(timeline_to_text(timeline), keep="\n")
     return 0
 
 
@@ -157,8 +243,8 @@ def _run_render(args: argparse.Namespace) -> int:
     try:
         export_session(mix, args.out, captions=args.captions, progress=_progress_bar)
     except ExportError as error:
-        raise UserError(str(error)) from None
-    print(f"wrote {args.out}" + (f" and {args.captions}" if args.captions else ""))
+        raise BackCareError(str(error)) from None
+    _say(f"wrote {args.out}" + (f" and {args.captions}" if args.captions else ""))
     return 0
 
 
@@ -184,16 +270,12 @@ def _run_play(args: argparse.Namespace) -> int:
 def _run_screenshot(args: argparse.Namespace) -> int:
     from backcare_desktop.ui.screenshot import ScreenshotError, save_screenshot
 
-    try:
-        width, height = (int(part) for part in args.size.lower().split("x"))
-    except ValueError:
-        raise UserError(f"--size must look like 1280x800, got {args.size!r}") from None
     routine = _routine(args.routine)
     try:
-        save_screenshot(routine, args.at, args.out, (width, height), args.theme, args.view)
+        save_screenshot(routine, args.at, args.out, args.size, args.theme, args.view)
     except ScreenshotError as error:
-        raise UserError(str(error)) from None
-    print(f"wrote {args.out}")
+        raise BackCareError(str(error)) from None
+    _say(f"wrote {args.out}")
     return 0
 
 
@@ -203,32 +285,38 @@ def _run_app(args: argparse.Namespace) -> int:
     try:
         return run_app()
     except NoDisplayError as error:
-        raise UserError(str(error)) from None
+        raise BackCareError(str(error)) from None
 
 
 # Shared pieces ------------------------------------------------------------------------------
 
 
+def _say(text: str, stream: TextIO | None = None, keep: str = "") -> None:
+    """Prints text that may carry the user's words (a file name, a title) so that no control
+    character in them acts on the terminal; `keep` names the ones meant (line breaks)."""
+    print(printable(text, keep), file=stream or sys.stdout)
+
+
+def _os_problem(error: OSError) -> str:
+    if error.filename is not None and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return error.strerror or str(error)
+
+
 def _routine(name: str) -> Routine:
     result = resolve_routine(name)
     if isinstance(result, list):
-        raise UserError("; ".join(str(problem) for problem in result))
+        more = f" (and more: backcare-desktop check {name})" if len(result) > 1 else ""
+        raise BackCareError(f"{result[0]}{more}")
     return result
 
 
 def _timeline(args: argparse.Namespace) -> Timeline:
     routine = _routine(args.routine)
-    durations: dict[str, float] = {}
-    for item in args.step_duration:
-        step_id, _, seconds = item.partition("=")
-        try:
-            durations[step_id.strip()] = float(seconds)
-        except ValueError:
-            raise UserError(f"--step-duration wants STEP_ID=SECONDS, got {item!r}") from None
     try:
-        return compile_timeline(routine, Adjustments(durations, args.fit))
+        return compile_timeline(routine, Adjustments(dict(args.step_duration), args.fit))
     except AdjustmentError as error:
-        raise UserError(str(error)) from None
+        raise BackCareError(str(error)) from None
 
 
 def _voice_engine(name: str) -> SpeechEngine:
@@ -236,17 +324,14 @@ def _voice_engine(name: str) -> SpeechEngine:
 
     engine = create_engine(name)
     if engine.fallback_reason:
-        print(f"backcare-desktop: {engine.fallback_reason}", file=sys.stderr)
+        _say(f"backcare-desktop: {engine.fallback_reason}", sys.stderr)
     return engine
 
 
 def _ambient(args: argparse.Namespace) -> Ambient:
-    from backcare_desktop.audio.ambient import AmbientError, load_ambient
+    from backcare_desktop.audio.ambient import load_ambient
 
-    try:
-        return load_ambient(args.ambient)
-    except AmbientError as error:
-        raise UserError(str(error)) from None
+    return load_ambient(args.ambient)  # its AmbientError is a BackCareError, said by main
 
 
 def _session_mix(args: argparse.Namespace, timeline: Timeline) -> SessionMix:
