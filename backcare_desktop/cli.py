@@ -62,6 +62,9 @@ class _Parser(argparse.ArgumentParser):
         raise BackCareError(f"{message} (see {self.prog} --help)")
 
 
+_ROUTINE_HELP = "a routine's id, or a routine file's path (with a / or ending in .toml)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="backcare-desktop",
@@ -104,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     play.set_defaults(run=_run_play)
 
     shot = commands.add_parser("screenshot", help="render the session view at a moment to PNG")
-    shot.add_argument("routine", metavar="ROUTINE", help="a bundled routine id or a file path")
+    shot.add_argument("routine", metavar="ROUTINE", help=_ROUTINE_HELP)
     shot.add_argument("--at", type=_moment, default=0.0, metavar="SECONDS")
     shot.add_argument("--out", type=_output_file, required=True, metavar="FILE.png")
     shot.add_argument("--size", type=_size, default="1280x800", metavar="WxH")
@@ -116,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_session_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("routine", metavar="ROUTINE", help="a bundled routine id or a file path")
+    parser.add_argument("routine", metavar="ROUTINE", help=_ROUTINE_HELP)
     parser.add_argument("--fit", type=_number, metavar="MINUTES",
                         help="fit the whole session to this many minutes")
     parser.add_argument("--step-duration", type=_step_duration, action="append", default=[],

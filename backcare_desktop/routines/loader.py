@@ -119,15 +119,11 @@ def load_library(
     return library
 
 
-def looks_like_path(name: str) -> bool:
-    return "/" in name or name.endswith(".toml")
-
-
 def resolve_routine(name: str, library: Library | None = None) -> Routine | list[RoutineProblem]:
     """A routine named on the command line: a file if the name looks like a path (it has a `/`
     or ends in `.toml`), else the id of a known routine, so that a folder in the current
     directory cannot shadow an id by sharing its name."""
-    if looks_like_path(name):
+    if "/" in name or name.endswith(".toml"):
         return load_routine_file(Path(name))
     library = library or load_library()
     found = library.find(name)
