@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.audio.signal import RATE
+from backcare_desktop.routines.text import printable
 from backcare_desktop.session.live import LiveSession, Stage
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
@@ -49,7 +50,7 @@ def status_line(session: LiveSession) -> str:
     step = player.current_step
     position = player.position
     left = step.end - position
-    parts = [f"{step.index + 1}/{len(player.timeline.steps)} {clean(step.step.title)}",
+    parts = [f"{step.index + 1}/{len(player.timeline.steps)} {printable(step.step.title)}",
              f"{format_clock(left)} left in step",
              f"{format_clock(player.position)} / {format_clock(player.timeline.duration)}"]
     side = step.side_at(position)
@@ -74,7 +75,7 @@ def play_in_terminal(session: LiveSession, output: AudioOutput) -> int:
         with _keys() as interactive:
             while not session.stage.ended or output.feed.sounding_now:
                 for notice in [*output.take_notices(), *session.take_notices()]:
-                    sys.stderr.write(f"\r{clean(notice.short):<{width}}\n")
+                    sys.stderr.write(f"\r{printable(notice.short):<{width}}\n")
                 key = _key(TICK_SECONDS, interactive)
                 if key == " ":
                     session.toggle_pause()
@@ -102,6 +103,3 @@ def play_in_terminal(session: LiveSession, output: AudioOutput) -> int:
     return 1 if session.stage is Stage.FAILED else 0
 
 
-def clean(text: str) -> str:
-    """Text safe to print on a terminal: control and escape characters become spaces."""
-    return "".join(" " if not character.isprintable() else character for character in text)

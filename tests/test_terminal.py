@@ -3,7 +3,7 @@ from __future__ import annotations
 from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.player import ManualClock
 from backcare_desktop.session.timeline import Timeline
-from backcare_desktop.terminal import clean, status_line
+from backcare_desktop.terminal import status_line
 from tests.session_helpers import ClickVoice, make_session, wait_until_playing
 
 
@@ -28,5 +28,10 @@ def test_the_status_line_tells_step_phase_side_and_time(timeline: Timeline) -> N
                                     "1:00 / 1:10  ·  paused (Space resumes)")
 
 
-def test_control_characters_never_reach_the_terminal() -> None:
-    assert clean("Neck\x1b[2J strokes\x07") == "Neck [2J strokes "
+def test_control_characters_in_a_title_never_reach_the_terminal(timeline: Timeline) -> None:
+    driver = _Still()
+    session = make_session(timeline, driver, ClickVoice())  # type: ignore[arg-type]
+    wait_until_playing(session, driver)  # type: ignore[arg-type]
+    step = timeline.steps[0].step
+    object.__setattr__(step, "title", "Breathe\x1b[2J\x07")  # as if validation had let it in
+    assert "\x1b" not in status_line(session) and "\\x1b[2J" in status_line(session)

@@ -7,6 +7,7 @@ the ffmpeg that pydub uses, so nothing ever holds the whole session.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import wave
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ import numpy as np
 
 from backcare_desktop.audio.mixer import SessionMix
 from backcare_desktop.audio.signal import RATE, Samples
+from backcare_desktop.errors import BackCareError
 from backcare_desktop.paths import write_atomically
 
 BLOCK_FRAMES = RATE  # one second: large enough for numpy to be efficient, small in memory
@@ -28,7 +30,7 @@ _ENCODERS = {
 }
 
 
-class ExportError(RuntimeError):
+class ExportError(BackCareError):
     """A file that cannot be written, said in one line."""
 
 
@@ -59,9 +61,14 @@ def export_session(mix: SessionMix, out: Path, captions: Path | None = None,
     except OSError as error:
         raise ExportError(f"{out}: cannot write ({error.strerror or error})") from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the "folder" is a file: nothing was made
+            temporary.unlink(missing_ok=True)
     if captions is not None:
-        write_atomically(captions, webvtt(mix).encode("utf-8"))
+        try:
+            write_atomically(captions, webvtt(mix).encode("utf-8"))
+        except OSError as error:
+            raise ExportError(f"{captions}: cannot write ({error.strerror or error})"
+                              ) from None
 
 
 def _report(progress: Progress | None, frames_done: int, mix: SessionMix) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from backcare_desktop.audio.signal import RATE, Samples, envelope, seconds_to_frames
+from backcare_desktop.errors import BackCareError
 
 
-class PreviewError(RuntimeError):
+class PreviewError(BackCareError):
     """A preview that cannot play, said in one line."""
 
 

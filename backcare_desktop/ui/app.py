@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
+from backcare_desktop.errors import BackCareError
 
-class NoDisplayError(RuntimeError):
+
+class NoDisplayError(BackCareError):
     pass
 
 

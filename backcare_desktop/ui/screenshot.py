@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from backcare_desktop.errors import BackCareError
 from backcare_desktop.routines.loader import load_library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.settings import Settings
 
 
-class ScreenshotError(RuntimeError):
+class ScreenshotError(BackCareError):
     pass
 
 
