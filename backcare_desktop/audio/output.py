@@ -31,7 +31,10 @@ from backcare_desktop.session.player import Clock, MonotonicClock
 log = logging.getLogger(__name__)
 
 BUFFER_MSEC = 40
-"""The device's buffer: the callback only copies, so a short one is safe (see `make bench`)."""
+"""The device's buffer (PulseAudio asks for all of it at each callback). Measured under two
+busy processes (`make bench`, 60 s): 20 ms x 4 periods had 5-8 dropouts, 40 ms 1-2, 100 ms
+0-1 but doubles the time a pause takes to be heard; the rare gaps left are the machine
+holding the device thread 100-400 ms, which no buffer this short absorbs."""
 SERVICE_SECONDS = 0.005
 """How often the render thread looks at the anchor and tops up the queue."""
 STALL_SECONDS = 4.0
