@@ -10,6 +10,7 @@ from pathlib import Path
 
 from benchmarks.common import Report, percentile
 from tests.test_soundtracks import decode_in_child, make_tone
+from tests.ui_helpers import EventLoopBeat
 
 
 def _two_hours(folder: Path) -> Path:
@@ -22,7 +23,6 @@ def _two_hours(folder: Path) -> Path:
 
 def _window_waits(path: Path) -> list[float]:
     """Gaps between 5 ms ticks of the window's event loop while the soundtrack is added."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from backcare_desktop.routines.loader import load_library
@@ -35,26 +35,14 @@ def _window_waits(path: Path) -> list[float]:
     window = MainWindow(SilentOutput(ManualClock()), Settings(voice="none"), load_library(),
                         save=False)
     window.show()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(beat)
-    timer.start()
+    beat = EventLoopBeat()
     future = window.add_soundtrack(path)
-    while not future.done() or not gaps:
+    while not future.done() or not beat.gaps:
         app.processEvents()
         time.sleep(0.001)
     app.processEvents()
-    timer.stop()
     window.close()
-    return gaps
+    return beat.stop()
 
 
 def run() -> Report:

@@ -28,21 +28,28 @@ from backcare_desktop.voice.prepare import ClipPreparer
 
 BLOCK = 1920  # 40 ms, as the real device asks for
 CLICK = np.full(480, 0.5, dtype=np.float32)
+FIRST_CUE = "Start."
 
-CUE_TIMES = (1.0, 2.2, 3.5, 4.1, 5.0)
-SHORT_ROUTINE = f"""
-id = "short"
-title = "Short"
+def clicks_routine(routine_id: str, seconds: int, cue_times: tuple[float, ...]) -> str:
+    """A routine of one step announced with FIRST_CUE at 0 and a cue at each of
+    `cue_times`: with clicks for a voice, its cue intervals can be measured exactly."""
+    cues = ", ".join(f'{{ at = {t}, text = "Cue {i}." }}' for i, t in enumerate(cue_times))
+    return f"""
+id = "{routine_id}"
+title = "{routine_id.title()}"
 [[steps]]
 id = "only"
 title = "Only"
-instruction = "Start."
-duration = 6
+instruction = "{FIRST_CUE}"
+duration = {seconds}
 illustration = "seated-posture"
-cues = [{", ".join(f'{{ at = {t}, text = "Cue {i}." }}' for i, t in enumerate(CUE_TIMES))}]
+cues = [{cues}]
 """
+
+
+CUE_TIMES = (1.0, 2.2, 3.5, 4.1, 5.0)
+SHORT_ROUTINE = clicks_routine("short", 6, CUE_TIMES)
 """One step of 6 s with a cue at 0 (the announcement, FIRST_CUE) and at each of CUE_TIMES."""
-FIRST_CUE = "Start."
 
 
 class ClickVoice:

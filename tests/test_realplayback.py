@@ -26,23 +26,14 @@ from backcare_desktop.session.player import Player
 from backcare_desktop.session.timeline import Timeline, compile_timeline
 from tests.audio_helpers import onsets, quiet_mix
 from tests.pulse import PulseUnavailable, private_pulse
+from tests.session_helpers import clicks_routine
 
 pytestmark = pytest.mark.realplayback
 
 CUE_TIMES = (1.0, 2.5, 3.7, 5.2, 6.0, 7.9, 9.3)
 HUM_SECONDS = 3
 HUM_LEVEL = 0.02
-ROUTINE = f"""
-id = "clicks"
-title = "Clicks"
-[[steps]]
-id = "clicks"
-title = "Clicks"
-instruction = "Start."
-duration = 12
-illustration = "seated-posture"
-cues = [{", ".join(f'{{ at = {t}, text = "Cue {i}." }}' for i, t in enumerate(CUE_TIMES))}]
-"""
+ROUTINE = clicks_routine("clicks", 12, CUE_TIMES)
 
 
 def test_cue_intervals_through_a_real_output_match_the_plan(tmp_path: Path,

@@ -42,6 +42,7 @@ from backcare_desktop.audio.signal import (
 )
 from backcare_desktop.errors import BackCareError
 from backcare_desktop.ui.main_window import MainWindow
+from tests.ui_helpers import EventLoopBeat
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOP_FRAMES = seconds_to_frames(USER_FILE_MAX_SECONDS - USER_LOOP_CROSSFADE_SECONDS)
@@ -175,23 +176,10 @@ def assert_responsive(gaps: list[float]) -> None:
 
 def test_adding_a_two_hour_soundtrack_in_the_window_keeps_it_responsive(
         two_hours: Path, window: MainWindow, qtbot: QtBot) -> None:
-    from PySide6.QtCore import QTimer
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(beat)
-    timer.start()
+    beat = EventLoopBeat()
     future = window.add_soundtrack(two_hours)
     qtbot.waitUntil(lambda: len(window.settings.soundtracks) == 1, timeout=30_000)
-    timer.stop()
+    gaps = beat.stop()
     kept, bed = future.result()
     assert bed.loop.shape[0] == LOOP_FRAMES and kept.parent.name == "soundtracks"
     assert window.library_page.setup.ambient.currentData() == str(kept)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from backcare_desktop.session.player import ManualClock
@@ -18,3 +21,25 @@ def advance(window: MainWindow, clock: ManualClock, seconds: float, step: float 
     for _ in range(round(seconds / step)):
         clock.advance(step)
         window.presenter.tick()
+
+
+class EventLoopBeat:
+    """Gaps between 5 ms ticks of the Qt event loop, from now until `stop`: how long the
+    window's thread was held at a time."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._beat)
+        self._timer.start()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def stop(self) -> list[float]:
+        self._timer.stop()
+        return self.gaps
