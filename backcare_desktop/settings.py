@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, TypeGuard, TypeVar, get_args, get_or
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backcare_desktop.audio.ambient import GENERATORS
+from backcare_desktop.audio.mixer import Volumes
 from backcare_desktop.paths import clean_leftovers, config_dir, write_atomically
 from backcare_desktop.routines.loader import Library
 from backcare_desktop.routines.model import Routine
@@ -51,13 +52,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True, allow_inf_nan=False)
 
 
-class VolumeSettings(_Model):
-    """Linear gains; the sliders show them on a perceptual scale."""
+_DEFAULT_VOLUMES = Volumes()
 
-    voice: float = Field(1.0, ge=0, le=1, description="Spoken cues.")
-    tones: float = Field(0.6, ge=0, le=1, description="Breathing tones and bells.")
-    ambient: float = Field(0.5, ge=0, le=1, description="The ambient soundtrack.")
-    master: float = Field(1.0, ge=0, le=1, description="Everything.")
+
+class VolumeSettings(_Model):
+    """Linear gains; the sliders show them on a perceptual scale. The defaults are the
+    mixer's own, so the app and the command line sound the same out of the box."""
+
+    voice: float = Field(_DEFAULT_VOLUMES.voice, ge=0, le=1, description="Spoken cues.")
+    tones: float = Field(_DEFAULT_VOLUMES.tones, ge=0, le=1,
+                         description="Breathing tones and bells.")
+    ambient: float = Field(_DEFAULT_VOLUMES.ambient, ge=0, le=1,
+                           description="The ambient soundtrack.")
+    master: float = Field(_DEFAULT_VOLUMES.master, ge=0, le=1, description="Everything.")
 
 
 class RoutineChoices(_Model):

@@ -5,13 +5,14 @@ import itertools
 import numpy as np
 import pytest
 
-from backcare_desktop.audio.ambient import GENERATORS, Ambient, generated
+from backcare_desktop.audio.ambient import Ambient, generated
 from backcare_desktop.audio.clips import CueClips
 from backcare_desktop.audio.mixer import (
     AMBIENT_FADE_IN_SECONDS,
     CHIME_LEAD_SECONDS,
     DUCK_ATTACK_SECONDS,
     DUCK_RELEASE_SECONDS,
+    PHRASE_GAP_SECONDS,
     VOLUME_RAMP_SECONDS,
     Volumes,
 )
@@ -81,32 +82,6 @@ def test_a_step_change_has_no_discontinuity(timeline: Timeline) -> None:
         around[:RATE // 2]), "the chime is heard"
 
 
-@pytest.mark.parametrize("name", sorted(GENERATORS))
-def test_generated_beds_loop_without_a_seam(name: str) -> None:
-    bed = generated(name)
-    assert rms_dbfs(bed.loop) == pytest.approx(-24, abs=0.1)
-    length = bed.loop.shape[0]
-    across = bed.block(length - RATE, 2 * RATE)
-    steps = np.abs(np.diff(across, axis=0)).max(axis=1)
-    seam = steps[RATE - 1]
-    assert seam <= np.percentile(steps, 99.9), "the loop point is like any other instant"
-    # A second centred on the loop point has the level and spectrum of any other second.
-    half = RATE // 2
-    seconds = [bed.loop[i * half:i * half + RATE, 0] for i in range(length // half - 1)]
-    seam_second = across[RATE // 2: RATE + RATE // 2, 0]
-
-    def centroid(window: np.ndarray) -> float:
-        spectrum = np.abs(np.fft.rfft(window * np.hanning(window.size)))
-        return float(np.sum(spectrum * np.arange(spectrum.size)) / np.sum(spectrum))
-
-    levels = [rms_dbfs(window) for window in seconds]
-    centroids = [centroid(window) for window in seconds]
-    assert min(levels) <= rms_dbfs(seam_second) <= max(levels)
-    assert min(centroids) <= centroid(seam_second) <= max(centroids)
-    assert generated(name) is bed  # cached
-    np.testing.assert_array_equal(generated.__wrapped__(name).loop, bed.loop)  # deterministic
-
-
 def test_the_bed_ducks_by_eight_db_under_speech_with_smooth_ramps(timeline: Timeline) -> None:
     clips = CueClips()
     speech = np.zeros(RATE, dtype=np.float32)  # a silent "clip" one second long
@@ -127,6 +102,63 @@ def test_the_bed_ducks_by_eight_db_under_speech_with_smooth_ramps(timeline: Time
     assert audio[release_end + 10] == pytest.approx(level)
     ramp = audio[RATE - attack: RATE]
     assert np.all(np.diff(ramp) <= 1e-7), "the dip is monotonic"
+
+
+def silent_speech(timeline: Timeline, seconds: dict[str, float] | None = None) -> CueClips:
+    """Every cue as silence a second long (or as long as `seconds` says): only the ducking
+    of the bed is heard."""
+    clips = CueClips()
+    for cue in timeline.cues:
+        length = (seconds or {}).get(cue.text, 1.0)
+        clips.add(cue.text, np.zeros(seconds_to_frames(length), dtype=np.float32), RATE)
+    return clips
+
+
+def dips(bed: np.ndarray, level: float = 0.5) -> int:
+    """How many times the bed goes down from its level."""
+    down = np.abs(bed[:, 0]) < level * 0.99
+    return int(np.count_nonzero(down[1:] & ~down[:-1]) + down[0])
+
+
+def test_the_counted_breaths_of_a_step_duck_the_bed_once(timeline: Timeline) -> None:
+    mix = quiet_mix(timeline, silent_speech(timeline), ambient=constant_bed())
+    start = seconds_to_frames(AMBIENT_FADE_IN_SECONDS + 0.5)  # after "Breathe slowly."
+    breaths = [cue for cue in timeline.cues if cue.step_index == 0][1:]
+    end = seconds_to_frames(breaths[-1].time + 3)
+    bed = mix.render(start, end - start)
+    assert dips(bed) == 1, "in, out, in, out: one dip, not four"
+    between = seconds_to_frames(breaths[0].time + 2.5) - start  # after the first clip
+    assert 20 * np.log10(bed[between, 0] / 0.5) == pytest.approx(-8, abs=0.05)
+    assert mix.phrases(0, mix.total_frames)[:2] == [
+        (0, RATE), (seconds_to_frames(breaths[0].time), seconds_to_frames(breaths[-1].time + 1))]
+
+
+def test_speech_closer_than_a_phrase_gap_ducks_once_and_any_block_order_agrees(
+        timeline: Timeline) -> None:
+    announce, light = timeline.cues[5], timeline.cues[6]  # five seconds apart
+    gap = light.time - announce.time
+    close = silent_speech(timeline, {announce.text: gap - PHRASE_GAP_SECONDS + 0.2})
+    apart = silent_speech(timeline, {announce.text: gap - PHRASE_GAP_SECONDS - 0.2})
+    start, end = (seconds_to_frames(announce.time - 1), seconds_to_frames(light.time + 3))
+    assert dips(quiet_mix(timeline, close, ambient=constant_bed()).render(
+        start, end - start)) == 1
+    assert dips(quiet_mix(timeline, apart, ambient=constant_bed()).render(
+        start, end - start)) == 2
+    mix = quiet_mix(timeline, close, ambient=constant_bed())
+    whole = mix.render(0, mix.total_frames)
+    for block in (480, 4800, 33_333):  # 10 ms blocks, as the live stream makes them
+        np.testing.assert_array_equal(render_all(mix, block), whole)
+
+
+def test_chimes_duck_under_speech_like_the_bed(timeline: Timeline) -> None:
+    plain = quiet_mix(timeline, CueClips(), tones=ToneStyle.OFF, chimes=True)
+    spoken = quiet_mix(timeline, silent_speech(timeline, {timeline.cues[5].text: 2.0}),
+                       tones=ToneStyle.OFF, chimes=True)
+    announce = seconds_to_frames(timeline.steps[1].start)
+    ringing = slice(announce + RATE // 4, announce + RATE)  # the chime rings on into it
+    level = rms_dbfs(spoken.render(0, spoken.total_frames)[ringing])
+    assert level - rms_dbfs(plain.render(0, plain.total_frames)[ringing]) == pytest.approx(
+        -8, abs=0.05)
 
 
 def test_with_no_voice_the_bed_does_not_duck(timeline: Timeline) -> None:

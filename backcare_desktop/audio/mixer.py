@@ -12,6 +12,7 @@ holding back the cues after it (see `_note_missed_cues`).
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -32,7 +33,7 @@ from backcare_desktop.audio.tones import (
     hold_tick,
     step_chime,
 )
-from backcare_desktop.session.timeline import PhaseKind, Timeline
+from backcare_desktop.session.timeline import CueKind, PhaseKind, Timeline
 
 TAIL_SECONDS = 7.0
 """Sound after the last step: the closing bell rings out while the bed fades."""
@@ -42,6 +43,12 @@ CHIME_LEAD_SECONDS = 0.9
 """The step chime sounds this long before a step starts, so the announcement follows it."""
 DUCK_ATTACK_SECONDS = 0.25
 DUCK_RELEASE_SECONDS = 0.6
+PHRASE_GAP_SECONDS = 1.5
+"""Speech starting less than this after the speech before it belongs to the same utterance,
+and the bed ducks once for the whole of it instead of pumping between the words."""
+BREATH_PHRASE_GAP_SECONDS = 12.0
+"""The counted breaths of one step ("Breathe in." ... "Hold." ... "Breathe out.") are one
+phrase when each follows the last within this: the bed stays down through the counting."""
 VOLUME_RAMP_SECONDS = 0.03
 LIMIT_THRESHOLD = 0.8
 LIMIT_CEILING = 0.98
@@ -49,11 +56,19 @@ LIMIT_CEILING = 0.98
 
 @dataclass(frozen=True)
 class Volumes:
-    """Linear gains, 0 to 1. People see a cubic (perceptual) scale; see `from_slider`."""
+    """Linear gains, 0 to 1. People see a cubic (perceptual) scale; see `from_slider`.
+
+    The defaults are the app's and the command line's (settings.VolumeSettings takes them
+    from here). They are set by loudness: voice clips arrive at about -18 LUFS and beds at
+    about -30 LUFS, so a bed at 0.63 (-4 dB) sits 15-20 LU under the voice however the
+    mono voice is counted (-15 LUFS in the stereo mix, or -18), and tones at 0.3 (-10.5 dB)
+    at least 8 LU under it: they carry the rhythm, not the attention.
+    tests/test_loudness.py measures the balance on renders.
+    """
 
     voice: float = 1.0
-    tones: float = 0.7
-    ambient: float = 0.6
+    tones: float = 0.3
+    ambient: float = 0.63
     master: float = 1.0
 
     @staticmethod
@@ -91,9 +106,8 @@ class SessionMix:
         self.settings = settings or SoundSettings()
         self.total_frames = seconds_to_frames(timeline.duration + TAIL_SECONDS)
         self.cue_frames = [seconds_to_frames(cue.time) for cue in timeline.cues]
-        self._tones = _tone_sounds(timeline, self.settings)
-        self._tone_frames = [sound.frame for sound in self._tones]
-        self._longest_tone = max((sound.samples.shape[0] for sound in self._tones), default=0)
+        self._pacing = _Bus(_pacing_sounds(timeline, self.settings))
+        self._chimes = _Bus(_chime_sounds(timeline, self.settings))
         self._gains = self._target_gains()
         self._missed: set[int] = set()
 
@@ -120,10 +134,11 @@ class SessionMix:
         end = start + frames
         if live:
             self._note_missed_cues(start, end)
-        voice, speech_spans = self._voice(start, end)
-        tones = self._tone_bus(start, end)
+        voice = self._voice(start, end)
+        ducking = self._ducking(start, frames, self.phrases(start, end))
+        tones = self._pacing.block(start, end) + self._chimes.block(start, end) * ducking
         bed = self.ambient.block(start, frames) * self._ambient_shape(start, frames)[:, None]
-        bed *= self._ducking(start, frames, speech_spans)[:, None]
+        bed *= ducking[:, None]
 
         target = self._target_gains()
         voice_gain, tone_gain, bed_gain, master = (
@@ -146,31 +161,86 @@ class SessionMix:
 
     # Buses ----------------------------------------------------------------------------------
 
-    def _voice(self, start: int, end: int) -> tuple[NDArray[np.float64], list[tuple[int, int]]]:
-        """The voice bus for the block, and the speech spans near it (for ducking)."""
+    def phrases(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(first frame, last frame) of each utterance whose ducking reaches frames
+        [start, end): runs of spoken cues that follow each other closely (see `_joins`).
+
+        Worked out from the timeline and the clips' lengths alone, never from what was
+        rendered before, so any block in any order ducks the same: a run is followed back
+        and forward from the cues near the block until a gap ends it.
+        """
+        reach = seconds_to_frames(MAX_CLIP_SECONDS + DUCK_RELEASE_SECONDS)
+        first = bisect.bisect_left(self.cue_frames, start - reach)
+        last = bisect.bisect_left(self.cue_frames, end + seconds_to_frames(DUCK_ATTACK_SECONDS))
+        spoken = [(index, span) for index in range(first, last)
+                  if (span := self._speech(index)) is not None]
+        if not spoken:  # a run covering the block would have a cue within `reach` before it
+            return []
+        before = self._neighbour(*spoken[0], step=-1)
+        while before is not None:
+            spoken.insert(0, before)
+            before = self._neighbour(*before, step=-1)
+        after = self._neighbour(*spoken[-1], step=1)
+        while after is not None:
+            spoken.append(after)
+            after = self._neighbour(*after, step=1)
+        runs = [[spoken[0]]]
+        for previous, current in itertools.pairwise(spoken):
+            if self._joins(previous, current):
+                runs[-1].append(current)
+            else:
+                runs.append([current])
+        return [(run[0][1][0], max(finish for _, (_, finish) in run)) for run in runs]
+
+    def _speech(self, index: int) -> tuple[int, int] | None:
+        """The frames cue `index` is heard over; None when it is silent (its clip is not
+        ready, was missed live, or is empty: "no voice" has nothing to duck for)."""
+        if index in self._missed:
+            return None
+        clip = self.clips.clip(self.timeline.cues[index].text)
+        if clip is None or clip.size == 0:
+            return None
+        begin = self.cue_frames[index]
+        return begin, begin + clip.shape[0]
+
+    def _neighbour(self, index: int, span: tuple[int, int],
+                   step: int) -> _Spoken | None:
+        """The spoken cue before (step -1) or after (step 1) this one, if it is in the same
+        utterance. Silent cues between are passed over; once cues are too far away for any
+        clip to bridge the gap, the search stops."""
+        horizon = seconds_to_frames(MAX_CLIP_SECONDS + BREATH_PHRASE_GAP_SECONDS)
+        other = index + step
+        while 0 <= other < len(self.cue_frames):
+            if abs(self.cue_frames[other] - span[0]) > horizon:
+                return None
+            found = self._speech(other)
+            if found is not None:
+                pair = ((other, found), (index, span)) if step < 0 else ((index, span),
+                                                                         (other, found))
+                return (other, found) if self._joins(*pair) else None
+            other += step
+        return None
+
+    def _joins(self, earlier: _Spoken, later: _Spoken) -> bool:
+        """Whether `later` is heard as part of the same utterance as `earlier`."""
+        gap = later[1][0] - earlier[1][1]
+        first, second = self.timeline.cues[earlier[0]], self.timeline.cues[later[0]]
+        if (first.kind is CueKind.BREATH and second.kind is CueKind.BREATH
+                and first.step_index == second.step_index):
+            return gap < seconds_to_frames(BREATH_PHRASE_GAP_SECONDS)
+        return gap < seconds_to_frames(PHRASE_GAP_SECONDS)
+
+    def _voice(self, start: int, end: int) -> NDArray[np.float64]:
         bus = np.zeros(end - start)
-        spans: list[tuple[int, int]] = []
-        lookback = seconds_to_frames(MAX_CLIP_SECONDS + DUCK_RELEASE_SECONDS)
-        lookahead = seconds_to_frames(DUCK_ATTACK_SECONDS)
+        lookback = seconds_to_frames(MAX_CLIP_SECONDS)
         first = bisect.bisect_left(self.cue_frames, start - lookback)
-        last = bisect.bisect_left(self.cue_frames, end + lookahead)
+        last = bisect.bisect_left(self.cue_frames, end)
         for index in range(first, last):
             if index in self._missed:
                 continue
             clip = self.clips.clip(self.timeline.cues[index].text)
-            if clip is None or clip.size == 0:  # not ready, or "no voice": nothing to duck for
-                continue
-            begin = self.cue_frames[index]
-            spans.append((begin, begin + clip.shape[0]))
-            _add(bus, start, begin, clip)
-        return bus, spans
-
-    def _tone_bus(self, start: int, end: int) -> NDArray[np.float64]:
-        bus = np.zeros(end - start)
-        first = bisect.bisect_left(self._tone_frames, start - self._longest_tone)
-        last = bisect.bisect_left(self._tone_frames, end)
-        for sound in self._tones[first:last]:
-            _add(bus, start, sound.frame, sound.samples)
+            if clip is not None:
+                _add(bus, start, self.cue_frames[index], clip)
         return bus
 
     def _ambient_shape(self, start: int, frames: int) -> NDArray[np.float64]:
@@ -184,8 +254,9 @@ class SessionMix:
 
     def _ducking(self, start: int, frames: int,
                  spans: list[tuple[int, int]]) -> NDArray[np.float64]:
-        """The bed's gain under speech: it starts to dip just before a cue (the mix can look
-        ahead) and comes back slowly after it, on a raised-cosine curve."""
+        """The gain of the bed and the chimes under speech: it starts to dip just before an
+        utterance (the mix can look ahead) and comes back slowly after it, on a
+        raised-cosine curve."""
         depth = np.zeros(frames)
         attack = seconds_to_frames(DUCK_ATTACK_SECONDS)
         release = seconds_to_frames(DUCK_RELEASE_SECONDS)
@@ -217,8 +288,29 @@ class SessionMix:
                 self._missed.add(index)
 
 
-def _tone_sounds(timeline: Timeline, settings: SoundSettings) -> list[_Sound]:
-    """Every tone the session plays, by frame: pacing tones, step chimes and the last bell."""
+_Spoken = tuple[int, tuple[int, int]]
+"""A cue's index and the frames its speech is heard over."""
+
+
+class _Bus:
+    """Sounds placed by frame, any block of which can be mixed on its own."""
+
+    def __init__(self, sounds: list[_Sound]) -> None:
+        self.sounds = sorted(sounds, key=lambda sound: sound.frame)
+        self.frames = [sound.frame for sound in self.sounds]
+        self.longest = max((sound.samples.shape[0] for sound in self.sounds), default=0)
+
+    def block(self, start: int, end: int) -> NDArray[np.float64]:
+        bus = np.zeros(end - start)
+        first = bisect.bisect_left(self.frames, start - self.longest)
+        last = bisect.bisect_left(self.frames, end)
+        for sound in self.sounds[first:last]:
+            _add(bus, start, sound.frame, sound.samples)
+        return bus
+
+
+def _pacing_sounds(timeline: Timeline, settings: SoundSettings) -> list[_Sound]:
+    """The tones that carry the breathing, on the breath: never ducked, they are the beat."""
     sounds: list[_Sound] = []
     style = settings.tone_style
     for phase in timeline.phases:
@@ -229,12 +321,17 @@ def _tone_sounds(timeline: Timeline, settings: SoundSettings) -> list[_Sound]:
             clip = hold_tick(style)
         if clip.size:
             sounds.append(_Sound(frame, clip))
-    if settings.chimes:
-        for step in timeline.steps[1:]:
-            sounds.append(_Sound(seconds_to_frames(step.start - CHIME_LEAD_SECONDS),
-                                 step_chime()))
-        sounds.append(_Sound(seconds_to_frames(timeline.duration), closing_bell()))
-    sounds.sort(key=lambda sound: sound.frame)
+    return sounds
+
+
+def _chime_sounds(timeline: Timeline, settings: SoundSettings) -> list[_Sound]:
+    """The step chimes and the closing bell: they ring on under the announcement that
+    follows them, so they duck with the bed rather than compete with the words."""
+    if not settings.chimes:
+        return []
+    sounds = [_Sound(seconds_to_frames(step.start - CHIME_LEAD_SECONDS), step_chime())
+              for step in timeline.steps[1:]]
+    sounds.append(_Sound(seconds_to_frames(timeline.duration), closing_bell()))
     return sounds
 
 
