@@ -25,19 +25,19 @@ from pytestqt.qtbot import QtBot
 
 from backcare_desktop.audio import decode
 from backcare_desktop.audio.ambient import (
-    AMBIENT_LEVEL_DBFS,
+    AMBIENT_LOUDNESS_LUFS,
     USER_FILE_MAX_SECONDS,
     USER_LOOP_CROSSFADE_SECONDS,
     AmbientError,
     decode_file,
     keep_soundtrack,
     load_ambient,
+    loudness,
 )
 from backcare_desktop.audio.signal import (
     RATE,
+    db_to_gain,
     make_seamless_loop,
-    normalise_rms,
-    rms_dbfs,
     seconds_to_frames,
 )
 from backcare_desktop.errors import BackCareError
@@ -83,8 +83,7 @@ CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from backcare_desktop.audio import decode
-from backcare_desktop.audio.ambient import AmbientError, decode_file
-from backcare_desktop.audio.signal import rms_dbfs
+from backcare_desktop.audio.ambient import AmbientError, decode_file, loudness
 import numpy as np
 
 def kb(key):
@@ -105,7 +104,7 @@ result = {"seconds": time.perf_counter() - start, "growth_mb": (kb("VmHWM") - be
 if loop is None:
     result["short"] = short
 else:  # measured after the peak is read: checking costs memory too
-    result.update(frames=loop.shape[0], level=rms_dbfs(loop),
+    result.update(frames=loop.shape[0], level=loudness(loop),
                   hz=int(np.argmax(np.abs(np.fft.rfft(loop[:48000, 0])))))
 print(json.dumps(result))
 """
@@ -129,7 +128,7 @@ def test_a_two_hour_soundtrack_decodes_its_first_minutes_in_bounded_memory(
     print(f"2-hour MP3: {result}")
     assert result["frames"] == LOOP_FRAMES
     assert result["hz"] == 440
-    assert result["level"] == pytest.approx(AMBIENT_LEVEL_DBFS, abs=0.05)
+    assert result["level"] == pytest.approx(AMBIENT_LOUDNESS_LUFS, abs=0.05)
     assert float(result["growth_mb"]) < 150  # the issue asks for under 300; it is about 85
     assert float(result["tools_mb"]) < 300
     assert float(result["seconds"]) < 10
@@ -139,11 +138,12 @@ def test_exactly_the_used_minutes_are_decoded_and_levelled_as_before(two_hours: 
     samples = decode.read_audio(two_hours, USER_FILE_MAX_SECONDS)
     assert samples.shape == (USER_FILE_MAX_SECONDS * RATE, 2)
     assert pitch(samples[-RATE:]) == 440
-    reference = normalise_rms(make_seamless_loop(
-        samples.copy(), seconds_to_frames(USER_LOOP_CROSSFADE_SECONDS)), AMBIENT_LEVEL_DBFS)
+    reference = make_seamless_loop(samples.copy(), seconds_to_frames(USER_LOOP_CROSSFADE_SECONDS))
+    reference *= db_to_gain(AMBIENT_LOUDNESS_LUFS - loudness(reference))
     bed = decode_file(two_hours)
     assert bed.name == "two_hours.mp3"
     np.testing.assert_allclose(bed.loop, reference, atol=1e-5)
+    assert loudness(bed.loop) == pytest.approx(AMBIENT_LOUDNESS_LUFS, abs=0.05)
     assert load_ambient(str(two_hours)).loop.shape == reference.shape
 
 
@@ -231,7 +231,7 @@ def test_a_name_like_an_option_is_read_as_a_file(
     bed = decode_file(Path("-i.mp3"))
     assert bed.name == "-i.mp3"
     assert pitch(bed.loop) == 660
-    assert rms_dbfs(bed.loop) == pytest.approx(AMBIENT_LEVEL_DBFS, abs=0.05)
+    assert loudness(bed.loop) == pytest.approx(AMBIENT_LOUDNESS_LUFS, abs=0.05)
     calls = tool_calls()
     assert [call[0] for call in calls] == ["ffprobe", "ffmpeg"]
     for call in calls:

@@ -1,7 +1,9 @@
 """The sounds made by code: breathing pacing tones, the step chime and the closing bell.
 
 Each is a mono float32 clip at RATE with an attack and a release, so none can click where it
-starts or stops. They are pure functions of their arguments and cached, because a session
+starts or stops. Struck sounds (the bowl, the chime, the bell) ring out on their own: every
+partial has decayed to -60 dB before the clip's short release, so nothing is cut off while
+it still sounds. They are pure functions of their arguments and cached, because a session
 asks for the same few tones hundreds of times.
 """
 
@@ -24,6 +26,11 @@ class ToneStyle(StrEnum):
 
 TONE_PEAK = 0.22
 """Pacing tones sit well under the voice: they carry the rhythm, not the attention."""
+RING_OUT_DB = -60.0
+"""Where a struck sound counts as silent: its clip may end only after this."""
+_RELEASE_SECONDS = 0.05
+_DECAY_PER_T60 = np.log(10 ** (-RING_OUT_DB / 20))
+"""A partial decaying as exp(-t / tau) reaches RING_OUT_DB at tau times this (6.9)."""
 
 
 def _glide(frames: int, start_hz: float, end_hz: float) -> NDArray[np.float64]:
@@ -35,25 +42,39 @@ def _glide(frames: int, start_hz: float, end_hz: float) -> NDArray[np.float64]:
 
 def _bell(seconds: float, fundamental: float, partials: tuple[tuple[float, float, float], ...],
           peak: float) -> Samples:
-    """A struck bell: inharmonic partials (ratio, level, decay seconds), each dying away."""
+    """A struck bell `seconds` long: inharmonic partials (ratio, level, ring), each decaying
+    exponentially to RING_OUT_DB at `ring` times the clip's length (ring <= 0.9), so the last
+    release only finishes what is already inaudible."""
     frames = seconds_to_frames(seconds)
     t = np.arange(frames) / RATE
     sound = np.zeros(frames)
-    for ratio, level, decay in partials:
-        sound += level * np.sin(2 * np.pi * fundamental * ratio * t) * np.exp(-t / decay)
-    sound *= envelope(frames, seconds_to_frames(0.006), seconds_to_frames(0.3))
+    for ratio, level, ring in partials:
+        tau = ring * seconds / _DECAY_PER_T60
+        sound += level * np.sin(2 * np.pi * fundamental * ratio * t) * np.exp(-t / tau)
+    sound *= envelope(frames, seconds_to_frames(0.006), seconds_to_frames(_RELEASE_SECONDS))
     return np.asarray(sound / np.max(np.abs(sound)) * peak, dtype=np.float32)
 
 
-_BOWL_PARTIALS = ((1.0, 1.0, 1.6), (2.76, 0.45, 0.9), (5.4, 0.2, 0.5), (1.003, 0.5, 1.8))
+_BOWL_PARTIALS = ((1.0, 1.0, 0.85), (2.76, 0.45, 0.5), (5.4, 0.2, 0.3), (1.003, 0.5, 0.9))
+
+
+def _style(style: ToneStyle | str) -> ToneStyle:
+    """Settings and the command line hand over plain strings; the sounds compare members."""
+    return ToneStyle(style)
+
+
+def breath_tone(style: ToneStyle | str, rising: bool, seconds: float) -> Samples:
+    """The tone under one in-breath (rising) or out-breath (falling), as long as the breath
+    (a bowl rings out within it, up to 3.5 s)."""
+    return _breath_tone(_style(style).value, rising, seconds)
 
 
 @lru_cache(maxsize=64)
-def breath_tone(style: ToneStyle, rising: bool, seconds: float) -> Samples:
-    """The tone under one in-breath (rising) or out-breath (falling), as long as the breath."""
-    if style is ToneStyle.OFF:
+def _breath_tone(style: str, rising: bool, seconds: float) -> Samples:
+    """Keyed on the style's value, so "bowl" and ToneStyle.BOWL are one entry, one sound."""
+    if style == ToneStyle.OFF.value:
         return np.zeros(0, dtype=np.float32)
-    if style is ToneStyle.BOWL:
+    if style == ToneStyle.BOWL.value:
         return _bell(min(seconds, 3.5), 392.0 if rising else 293.7, _BOWL_PARTIALS, TONE_PEAK)
     frames = seconds_to_frames(seconds)
     phase = _glide(frames, 220.0, 330.0) if rising else _glide(frames, 330.0, 220.0)
@@ -63,10 +84,14 @@ def breath_tone(style: ToneStyle, rising: bool, seconds: float) -> Samples:
     return (sound * shape * (TONE_PEAK / 1.2)).astype(np.float32)
 
 
-@lru_cache(maxsize=4)
-def hold_tick(style: ToneStyle) -> Samples:
+def hold_tick(style: ToneStyle | str) -> Samples:
     """A quiet tick where the breath is held, so the hold has an edge without a voice."""
-    if style is ToneStyle.OFF:
+    return _hold_tick(_style(style).value)
+
+
+@lru_cache(maxsize=4)
+def _hold_tick(style: str) -> Samples:
+    if style == ToneStyle.OFF.value:
         return np.zeros(0, dtype=np.float32)
     frames = seconds_to_frames(0.06)
     t = np.arange(frames) / RATE
@@ -75,11 +100,15 @@ def hold_tick(style: ToneStyle) -> Samples:
     return (sound * TONE_PEAK * 0.35).astype(np.float32)
 
 
+_CHIME_PARTIALS = ((1.0, 1.0, 0.85), (2.0, 0.25, 0.5), (3.01, 0.1, 0.35))
+
+
 @lru_cache(maxsize=1)
 def step_chime() -> Samples:
-    """A light two-note chime at every step change."""
-    high = _bell(2.2, 1046.5, ((1.0, 1.0, 0.7), (2.0, 0.25, 0.4), (3.01, 0.1, 0.25)), 0.16)
-    low = _bell(2.2, 784.0, ((1.0, 1.0, 0.8), (2.0, 0.25, 0.4), (3.01, 0.1, 0.25)), 0.16)
+    """A light two-note chime at every step change, silent (-60 dB) within 2.5 s, so by the
+    announcement it leads by CHIME_LEAD_SECONDS it is already well down."""
+    high = _bell(2.2, 1046.5, _CHIME_PARTIALS, 0.16)
+    low = _bell(2.2, 784.0, _CHIME_PARTIALS, 0.16)
     offset = seconds_to_frames(0.16)
     chime = np.zeros(offset + low.shape[0], dtype=np.float32)
     chime[: high.shape[0]] += high
@@ -89,6 +118,6 @@ def step_chime() -> Samples:
 
 @lru_cache(maxsize=1)
 def closing_bell() -> Samples:
-    """A deep bell that rings the session out."""
-    return _bell(7.0, 261.6, ((1.0, 1.0, 2.6), (2.76, 0.5, 1.4), (5.4, 0.25, 0.7),
-                              (1.004, 0.6, 3.0), (0.5, 0.3, 3.2)), 0.3)
+    """A deep bell that rings the session out, to silence within the session's tail."""
+    return _bell(6.5, 261.6, ((1.0, 1.0, 0.8), (2.76, 0.5, 0.45), (5.4, 0.25, 0.25),
+                              (1.004, 0.6, 0.88), (0.5, 0.3, 0.9)), 0.3)
