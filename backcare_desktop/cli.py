@@ -99,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="output file: .wav, .flac, .ogg or .mp3")
     render.add_argument("--captions", type=_output_file, metavar="FILE.vtt",
                         help="also write WebVTT captions of every spoken cue")
+    render.add_argument("--loudness", type=_loudness, default=DEFAULT_LOUDNESS_LUFS,
+                        metavar="LUFS",
+                        help=f"level the file to this integrated loudness, true peaks under "
+                             f"-1 dBTP, or 'off' for the mix as it is (default: "
+                             f"{DEFAULT_LOUDNESS_LUFS:g})")
     render.set_defaults(run=_run_render)
 
     play = commands.add_parser("play", help="play a session in the terminal")
@@ -146,6 +151,23 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+DEFAULT_LOUDNESS_LUFS = -18.0
+"""audio.export.TARGET_LUFS, stated here so `--help` needs no audio import (a test holds
+the two equal)."""
+LOUDNESS_RANGE_LUFS = (-40.0, -6.0)
+
+
+def _loudness(text: str) -> float | None:
+    if text.strip().lower() == "off":
+        return None
+    value = _number(text)
+    low, high = LOUDNESS_RANGE_LUFS
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be {low:g} to {high:g} LUFS, or 'off', got {text!r}")
     return value
 
 
@@ -244,7 +266,8 @@ def _run_render(args: argparse.Namespace) -> int:
     timeline = _timeline(args)
     mix = _session_mix(args, timeline)
     try:
-        export_session(mix, args.out, captions=args.captions, progress=_progress_bar)
+        export_session(mix, args.out, captions=args.captions, progress=_progress_bar,
+                       loudness=args.loudness)
     except ExportError as error:
         raise BackCareError(str(error)) from None
     _say(f"wrote {args.out}" + (f" and {args.captions}" if args.captions else ""))

@@ -6,10 +6,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backcare_desktop.audio.ambient import generated
 from backcare_desktop.audio.clips import CueClips
-from backcare_desktop.audio.export import ExportError, export_session, webvtt
+from backcare_desktop.audio.export import (
+    TARGET_LUFS,
+    ExportError,
+    LoudnessMeter,
+    blocks,
+    export_session,
+    webvtt,
+)
 from backcare_desktop.audio.signal import RATE, seconds_to_frames
-from backcare_desktop.cli import main
+from backcare_desktop.audio.tones import ToneStyle
+from backcare_desktop.cli import DEFAULT_LOUDNESS_LUFS, main
 from backcare_desktop.session.timeline import Timeline
 from tests.audio_helpers import CLICK_FRAMES, click_clips, onsets, quiet_mix
 from tests.conftest import WriteRoutine
@@ -26,7 +35,8 @@ def test_a_wav_export_holds_the_whole_mix_sample_for_sample(timeline: Timeline,
                                                              tmp_path: Path) -> None:
     mix = quiet_mix(timeline, click_clips(timeline))
     seen: list[float] = []
-    export_session(mix, tmp_path / "s.wav", progress=lambda _, done: seen.append(done))
+    export_session(mix, tmp_path / "s.wav", progress=lambda _, done: seen.append(done),
+                   loudness=None)
     audio = read_wav(tmp_path / "s.wav")
     assert audio.shape[0] == mix.total_frames
     np.testing.assert_allclose(audio, mix.render(0, mix.total_frames), atol=1 / 32767)
@@ -48,6 +58,72 @@ def test_compressed_exports_decode_to_the_session_length(timeline: Timeline, tmp
     assert decoded.frame_rate == RATE and decoded.channels == 2
     assert decoded.max_dBFS > -12
     assert not list(tmp_path.glob(".*partial"))
+
+
+def true_peak_dbtp(audio: np.ndarray) -> float:
+    """4x oversampled, as BS.1770 estimates it, over the whole file at once."""
+    from scipy.signal import resample_poly
+
+    return float(20 * np.log10(np.abs(resample_poly(audio, 4, 1, axis=0)).max()))
+
+
+def test_the_streamed_loudness_matches_pyloudnorm(timeline: Timeline) -> None:
+    import pyloudnorm
+
+    mix = quiet_mix(timeline, click_clips(timeline), ambient=generated("ocean"),
+                    tones=ToneStyle.SOFT, chimes=True)
+    meter = LoudnessMeter()
+    for block in blocks(mix, block_frames=4321):  # blocks that cut gating steps anywhere
+        meter.add(block)
+    whole = mix.render(0, mix.total_frames).astype(np.float64)
+    expected = pyloudnorm.Meter(RATE).integrated_loudness(whole)
+    assert meter.integrated() == pytest.approx(expected, abs=0.1)
+    assert LoudnessMeter().integrated() == float("-inf")
+
+
+@pytest.mark.parametrize("target", [-18.0, -23.0])
+def test_an_export_is_levelled_to_its_loudness_under_the_true_peak_ceiling(
+        timeline: Timeline, tmp_path: Path, target: float) -> None:
+    import pyloudnorm
+
+    clips = CueClips()  # a full-scale click (the limiter has work), then a held tone
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(RATE // 2) / RATE)
+    speech = np.concatenate([np.ones(CLICK_FRAMES), tone]).astype(np.float32)
+    for cue in timeline.cues:
+        clips.add(cue.text, speech, RATE)
+    mix = quiet_mix(timeline, clips)
+    export_session(mix, tmp_path / "s.wav", loudness=target)
+    audio = read_wav(tmp_path / "s.wav")
+    assert audio.shape[0] == mix.total_frames
+    assert pyloudnorm.Meter(RATE).integrated_loudness(audio) == pytest.approx(target, abs=0.5)
+    assert true_peak_dbtp(audio) <= -1.0 + 0.05  # 16-bit rounding
+    assert onsets(audio, quiet_frames=100) == sorted(
+        {seconds_to_frames(cue.time) for cue in timeline.cues}), "to the sample, as mixed"
+
+
+def test_render_levels_to_minus_18_unless_told_otherwise(write_routine: WriteRoutine,
+                                                         tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    import pyloudnorm
+
+    assert DEFAULT_LOUDNESS_LUFS == TARGET_LUFS == -18.0
+    meter = pyloudnorm.Meter(RATE)
+    levels = {}
+    for loudness in ("-18", "off", "-23"):
+        out = tmp_path / f"s{loudness}.wav"
+        argv = ["render", str(write_routine()), "--voice", "none", "--ambient", "rain",
+                "--out", str(out), "--fit", "1", "--loudness", loudness]
+        assert main(argv) == 0
+        levels[loudness] = meter.integrated_loudness(read_wav(out))
+    assert levels["-18"] == pytest.approx(-18, abs=0.5)
+    assert levels["-23"] == pytest.approx(-23, abs=0.5)
+    assert abs(levels["off"] + 18) > 1, "off: the mix as it is"
+    for bad in ("loud", "-80", "nan"):
+        argv = ["render", str(write_routine()), "--out", str(tmp_path / "x.wav"),
+                "--loudness", bad]
+        assert main(argv) == 1
+        assert "--loudness" in capsys.readouterr().err
 
 
 def caption_seconds(stamp: str) -> float:

@@ -1,6 +1,13 @@
 """Writing a whole session to a file, block by block, so a two-hour session costs no more
 memory than a five-minute one.
 
+An export is levelled to the integrated loudness spoken word is published at (-18 LUFS by
+default, EBU R128 / ITU-R BS.1770) with true peaks held at or under -1 dBTP, so it plays at
+the level of the listener's other podcasts and survives lossy encoding without clipping.
+That takes two passes over the streamed blocks (the mixer makes any block on demand): the
+first measures, the second applies the gain through a look-ahead true-peak limiter. Both
+keep only a few blocks of state, so memory still does not grow with the session.
+
 WAV is written by the standard library; FLAC, Ogg Vorbis and MP3 stream raw samples into
 the ffmpeg that pydub uses, so nothing ever holds the whole session.
 """
@@ -14,14 +21,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+import pyloudnorm
+from numpy.typing import NDArray
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import firwin, lfilter, resample_poly
 
 from backcare_desktop.audio.mixer import SessionMix
-from backcare_desktop.audio.signal import RATE, Samples
+from backcare_desktop.audio.signal import RATE, Samples, db_to_gain, seconds_to_frames
 from backcare_desktop.errors import BackCareError
 from backcare_desktop.paths import write_atomically
 
 BLOCK_FRAMES = RATE  # one second: large enough for numpy to be efficient, small in memory
 Progress = Callable[[str, float], None]
+
+TARGET_LUFS = -18.0
+"""Spoken-word audio is published at -16 to -19 LUFS; -18 leaves room for the quiet bed."""
+TRUE_PEAK_CEILING_DBTP = -1.0
+"""Headroom for the inter-sample peaks a lossy encoder's reconstruction adds (EBU R128)."""
 
 _ENCODERS = {
     ".flac": ["-c:a", "flac", "-f", "flac"],
@@ -45,7 +61,9 @@ def to_pcm16(block: Samples) -> bytes:
 
 
 def export_session(mix: SessionMix, out: Path, captions: Path | None = None,
-                   progress: Progress | None = None) -> None:
+                   progress: Progress | None = None,
+                   loudness: float | None = TARGET_LUFS) -> None:
+    """Writes the session to `out`, levelled to `loudness` LUFS (None: as mixed)."""
     suffix = out.suffix.lower()
     if suffix != ".wav" and suffix not in _ENCODERS:
         raise ExportError(f"{out.name}: choose a .wav, .flac, .ogg or .mp3 file name")
@@ -53,10 +71,11 @@ def export_session(mix: SessionMix, out: Path, captions: Path | None = None,
         raise ExportError(f"{out.parent}: no such folder")
     temporary = out.with_name(f".{out.name}.partial")
     try:
+        gain = None if loudness is None else _gain_to(loudness, mix, progress)
         if suffix == ".wav":
-            _write_wav(mix, temporary, progress)
+            _write_wav(mix, temporary, progress, gain)
         else:
-            _encode(mix, temporary, _ENCODERS[suffix], progress)
+            _encode(mix, temporary, _ENCODERS[suffix], progress, gain)
         temporary.replace(out)
     except OSError as error:
         raise ExportError(f"{out}: cannot write ({error.strerror or error})") from None
@@ -71,29 +90,48 @@ def export_session(mix: SessionMix, out: Path, captions: Path | None = None,
                               ) from None
 
 
-def _report(progress: Progress | None, frames_done: int, mix: SessionMix) -> None:
+def _report(progress: Progress | None, label: str, frames_done: int, mix: SessionMix) -> None:
     if progress is not None:
-        progress("rendering", frames_done / mix.total_frames)
+        progress(label, frames_done / mix.total_frames)
+
+
+def _gain_to(loudness: float, mix: SessionMix, progress: Progress | None) -> float:
+    """The first pass: the gain that brings the session to `loudness` LUFS; a silent
+    session is left as it is."""
+    meter = LoudnessMeter()
+    done = 0
+    for block in blocks(mix):
+        meter.add(block)
+        done += block.shape[0]
+        _report(progress, "measuring", done, mix)
+    measured = meter.integrated()
+    return db_to_gain(loudness - measured) if np.isfinite(measured) else 1.0
 
 
 def _stream(mix: SessionMix, write: Callable[[bytes], object],
-            progress: Progress | None) -> None:
+            progress: Progress | None, gain: float | None) -> None:
+    """The (second) pass that writes: blocks as mixed, or gained and true-peak limited."""
+    limiter = TruePeakLimiter(db_to_gain(TRUE_PEAK_CEILING_DBTP))
     done = 0
     for block in blocks(mix):
-        write(to_pcm16(block))
+        write(to_pcm16(block if gain is None else limiter.push(block * gain)))
         done += block.shape[0]
-        _report(progress, done, mix)
+        _report(progress, "rendering", done, mix)
+    if gain is not None:
+        write(to_pcm16(limiter.finish()))
 
 
-def _write_wav(mix: SessionMix, path: Path, progress: Progress | None) -> None:
+def _write_wav(mix: SessionMix, path: Path, progress: Progress | None,
+               gain: float | None) -> None:
     with wave.open(str(path), "wb") as sink:
         sink.setnchannels(2)
         sink.setsampwidth(2)
         sink.setframerate(RATE)
-        _stream(mix, sink.writeframesraw, progress)
+        _stream(mix, sink.writeframesraw, progress, gain)
 
 
-def _encode(mix: SessionMix, path: Path, codec: list[str], progress: Progress | None) -> None:
+def _encode(mix: SessionMix, path: Path, codec: list[str], progress: Progress | None,
+            gain: float | None) -> None:
     from pydub.utils import get_encoder_name
 
     command = [get_encoder_name(), "-hide_banner", "-loglevel", "error", "-y",
@@ -105,7 +143,7 @@ def _encode(mix: SessionMix, path: Path, codec: list[str], progress: Progress | 
                           ) from None
     assert encoder.stdin is not None and encoder.stderr is not None
     try:
-        _stream(mix, encoder.stdin.write, progress)
+        _stream(mix, encoder.stdin.write, progress, gain)
     except BrokenPipeError:
         pass
     finally:
@@ -132,3 +170,157 @@ def webvtt(mix: SessionMix) -> str:
         lines += [str(number), f"{_timestamp(start)} --> {_timestamp(max(end, start + minimum))}",
                   text, ""]
     return "\n".join(lines)
+
+
+# Loudness and true peak, in constant memory -----------------------------------------------
+
+ABSOLUTE_GATE_LUFS = -70.0
+RELATIVE_GATE_LU = -10.0
+_GATE_STEP = seconds_to_frames(0.1)
+_GATE_STEPS = 4
+"""BS.1770 gating blocks are 400 ms long and overlap by 75 %: four 100 ms steps each."""
+_BIN_LU = 0.01
+_TOP_LUFS = 10.0
+
+
+class LoudnessMeter:
+    """Integrated loudness (ITU-R BS.1770-4) of stereo audio fed block by block.
+
+    The K-weighting filters are pyloudnorm's coefficients run through lfilter with their
+    state carried from block to block; the gating blocks' energies go into a histogram of
+    0.01 LU bins rather than a list, so two hours cost what five minutes do. Only the
+    relative gate is placed to a bin, which moves the result by well under 0.01 LU.
+    """
+
+    def __init__(self) -> None:
+        stages = pyloudnorm.Meter(RATE)._filters.values()  # the K-weighting pair
+        self._stages = [(float(stage.passband_gain), np.asarray(stage.b), np.asarray(stage.a))
+                        for stage in stages]
+        self._states = [np.zeros((max(b.size, a.size) - 1, 2)) for _, b, a in self._stages]
+        self._partial = np.zeros((0, 2))
+        self._steps: list[NDArray[np.float64]] = []
+        bins = round((_TOP_LUFS - ABSOLUTE_GATE_LUFS) / _BIN_LU) + 1
+        self._counts = np.zeros(bins)
+        self._powers = np.zeros(bins)
+
+    def add(self, block: NDArray[np.floating]) -> None:
+        weighted = np.asarray(block, dtype=np.float64)
+        for index, (gain, b, a) in enumerate(self._stages):
+            weighted, self._states[index] = lfilter(b, a, weighted, axis=0,
+                                                    zi=self._states[index])
+            weighted = weighted * gain
+        pending = np.concatenate([self._partial, weighted])
+        whole = pending.shape[0] // _GATE_STEP * _GATE_STEP
+        self._partial = pending[whole:]
+        energies = np.square(pending[:whole]).reshape(-1, _GATE_STEP, 2).sum(axis=1)
+        for energy in energies:
+            self._steps = [*self._steps[-(_GATE_STEPS - 1):], energy]
+            if len(self._steps) == _GATE_STEPS:
+                self._gate_block(float(np.sum(self._steps)) / (_GATE_STEP * _GATE_STEPS))
+
+    def _gate_block(self, power: float) -> None:
+        loudness = _lufs(power)
+        if loudness <= ABSOLUTE_GATE_LUFS:
+            return
+        index = min(int((loudness - ABSOLUTE_GATE_LUFS) / _BIN_LU), self._counts.size - 1)
+        self._counts[index] += 1
+        self._powers[index] += power
+
+    def integrated(self) -> float:
+        """LUFS; -inf when nothing rose above the absolute gate (silence)."""
+        if not self._counts.any():
+            return float("-inf")
+        relative = _lufs(self._powers.sum() / self._counts.sum()) + RELATIVE_GATE_LU
+        centres = ABSOLUTE_GATE_LUFS + (np.arange(self._counts.size) + 0.5) * _BIN_LU
+        kept = centres > relative
+        return _lufs(self._powers[kept].sum() / self._counts[kept].sum())
+
+
+def _lufs(power: float) -> float:
+    return -0.691 + 10 * float(np.log10(power)) if power > 0 else float("-inf")
+
+
+_OVERSAMPLING = 4
+_FILTER_REACH = 16
+"""Frames on each side that resample_poly's interpolation filter reads (10 at 4x)."""
+_TAPS = firwin(2 * 10 * _OVERSAMPLING + 1, 1 / _OVERSAMPLING, window=("kaiser", 5.0))
+_OVERSHOOT = float(max(np.abs(_TAPS[phase::_OVERSAMPLING]).sum() * _OVERSAMPLING
+                       for phase in range(_OVERSAMPLING)))
+"""No interpolated point exceeds the sample peak around it by more than this (resample_poly's
+own filter, about 2.2): where samples stay under ceiling / _OVERSHOOT, nothing is
+oversampled, which makes quiet stretches (most of a session) cheap."""
+_SEGMENT = seconds_to_frames(0.05)
+
+
+def true_peaks(samples: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Each frame's peak over both channels and the three points interpolated after it
+    (4x oversampling, as BS.1770 estimates true peak); the first and last _FILTER_REACH
+    frames lack context and read low."""
+    upsampled = resample_poly(np.asarray(samples, dtype=np.float64), _OVERSAMPLING, 1, axis=0)
+    return np.asarray(np.abs(upsampled).max(axis=1).reshape(-1, _OVERSAMPLING).max(axis=1))
+
+
+class TruePeakLimiter:
+    """Holds true peaks at or under `ceiling` (linear) on a stream of blocks, in step.
+
+    The gain needed at each frame (ceiling over its true peak) is held for HOLD after it and
+    reached LOOKAHEAD before it, then smoothed over LOOKAHEAD: the gain is fully down by the
+    time the peak arrives, with no corner to click. Output frames match input frames one to
+    one; the last LOOKAHEAD + _FILTER_REACH of each block wait for the next (or `finish`).
+    """
+
+    LOOKAHEAD = seconds_to_frames(0.005)
+    HOLD = seconds_to_frames(0.05)
+    _MARGIN = 0.995
+    """Aims a hair under the ceiling: the gain's slope shifts interpolated peaks a little."""
+
+    def __init__(self, ceiling: float) -> None:
+        self.ceiling = ceiling * self._MARGIN
+        self._past = self.LOOKAHEAD + self.HOLD + _FILTER_REACH
+        self._future = self.LOOKAHEAD + _FILTER_REACH
+        self._buffer = np.zeros((self._past, 2))
+        """The last `_past` frames already out (zeros before the start), then the frames
+        still to come out."""
+
+    def push(self, block: NDArray[np.floating]) -> Samples:
+        """The frames that can be finished now (fewer than given, by up to `_future`)."""
+        self._buffer = np.concatenate([self._buffer, np.asarray(block, dtype=np.float64)])
+        ready = self._buffer.shape[0] - self._past - self._future
+        if ready <= 0:
+            return np.zeros((0, 2), dtype=np.float32)
+        out = self._buffer[self._past: self._past + ready] * self._gains(ready)[:, None]
+        self._buffer = self._buffer[ready:]
+        return out.astype(np.float32)
+
+    def finish(self) -> Samples:
+        """The frames still held back, up to the end of the stream."""
+        held = self._buffer.shape[0] - self._past
+        return self.push(np.zeros((self._future, 2)))[:held]
+
+    def _gains(self, ready: int) -> NDArray[np.float64]:
+        peaks = self._peaks()
+        if peaks.max() <= self.ceiling:
+            return np.ones(ready)
+        needed = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-12))
+        # held[k] = the least gain needed over [k - HOLD, k + LOOKAHEAD]
+        width = self.HOLD + self.LOOKAHEAD + 1
+        centred = minimum_filter1d(needed, width | 1, mode="nearest")
+        shift = (width | 1) // 2 - self.LOOKAHEAD
+        held = np.concatenate([np.ones(shift), centred[:-shift]])
+        # gains[n] = the mean of held over [n - LOOKAHEAD, n], for the frames going out
+        sums = np.concatenate([[0.0], np.cumsum(held)])
+        first = self._past
+        ends = np.arange(first, first + ready) + 1
+        return np.asarray((sums[ends] - sums[ends - self.LOOKAHEAD - 1]) / (self.LOOKAHEAD + 1))
+
+    def _peaks(self) -> NDArray[np.float64]:
+        """true_peaks of the buffer, worked out only in segments that could reach the
+        ceiling; elsewhere the sample peak stands in (it is under the ceiling too)."""
+        magnitude = np.abs(self._buffer).max(axis=1)
+        peaks = magnitude.copy()
+        for start in range(0, magnitude.shape[0], _SEGMENT):
+            lo, hi = max(0, start - _FILTER_REACH), start + _SEGMENT + _FILTER_REACH
+            if magnitude[lo:hi].max() * _OVERSHOOT > self.ceiling:
+                end = min(start + _SEGMENT, magnitude.shape[0])
+                peaks[start:end] = true_peaks(self._buffer[lo:hi])[start - lo: end - lo]
+        return np.asarray(peaks, dtype=np.float64)
