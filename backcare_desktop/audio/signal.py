@@ -7,6 +7,7 @@ generator states only what makes its sound different.
 from __future__ import annotations
 
 import numpy as np
+import soxr
 from numpy.typing import NDArray
 
 RATE = 48_000
@@ -74,16 +75,17 @@ def make_seamless_loop(samples: NDArray[np.floating], crossfade: int) -> Samples
 
 
 def resample(samples: NDArray[np.floating], rate: int) -> Samples:
-    """Linear-interpolation resampling to RATE: plenty for speech and ambience at these rates,
-    and no extra dependency. Works on mono (n,) and multichannel (n, c) arrays."""
+    """Band-limited resampling to RATE (soxr, high quality). Linear interpolation left
+    images of 22,050 Hz speech at 11-24 kHz only 39 dB down and dulled 4-8 kHz by 1-4 dB;
+    this keeps images 60 dB down and the passband flat. The result has exactly
+    round(n * RATE / rate) frames, as the timeline expects. Mono (n,) or multichannel (n, c).
+    """
     if rate == RATE or samples.shape[0] == 0:
         return samples.astype(np.float32)
     count = round(samples.shape[0] * RATE / rate)
-    positions = np.arange(count) * (rate / RATE)
-    source = np.arange(samples.shape[0])
-    if samples.ndim == 1:
-        return np.asarray(np.interp(positions, source, samples), dtype=np.float32)
-    return np.stack(
-        [np.interp(positions, source, samples[:, channel]) for channel in range(samples.shape[1])],
-        axis=1,
-    ).astype(np.float32)
+    source = np.ascontiguousarray(samples, dtype=np.float32)
+    converted = np.asarray(soxr.resample(source, rate, RATE, quality="HQ"), dtype=np.float32)
+    if converted.shape[0] >= count:
+        return converted[:count]
+    missing = [(0, count - converted.shape[0])] + [(0, 0)] * (converted.ndim - 1)
+    return np.pad(converted, missing)

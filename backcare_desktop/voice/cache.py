@@ -25,7 +25,8 @@ from backcare_desktop.audio.clips import MAX_CLIP_SECONDS
 from backcare_desktop.paths import cache_dir, write_atomically
 from backcare_desktop.voice.engines import Speech, VoiceProblem
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
+"""3: paced, with sentence pauses, and levelled by loudness (2 was peak-levelled)."""
 DEFAULT_CAP_BYTES = 200 * 1024 * 1024
 MIN_RATE, MAX_RATE = 8_000, 96_000
 """Sample rates an entry may have; anything else is a damaged header."""

@@ -24,9 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from backcare_desktop.errors import BackCareError
-
-SPEECH_PEAK = 0.7
-"""Clips are levelled to this peak: Piper speaks at full scale, which leaves no headroom."""
+from backcare_desktop.voice.sound import join_sentences, level
+from backcare_desktop.voice.text import sentences
 
 
 class VoiceError(BackCareError):
@@ -69,21 +68,6 @@ class SpeechEngine(Protocol):
         ...
 
 
-def _level(samples: NDArray[np.floating[Any]]) -> NDArray[np.float32]:
-    """Trims silence at both ends and levels the peak, so cues start on time and match.
-
-    The result sits on the 16-bit grid, so a clip read back from the cache is identical.
-    """
-    samples = np.asarray(samples, dtype=np.float32)
-    loud = np.flatnonzero(np.abs(samples) > 0.01)
-    if loud.size == 0:
-        return np.zeros(0, dtype=np.float32)
-    pad = 240  # 10 ms at 22,050 Hz keeps the first consonant whole
-    samples = samples[max(0, loud[0] - pad): loud[-1] + pad]
-    levelled = samples * (SPEECH_PEAK / float(np.max(np.abs(samples))))
-    return np.asarray(np.round(levelled * 32767) / 32767, dtype=np.float32)
-
-
 @lru_cache(maxsize=4)
 def _file_digest(path: Path) -> str:
     digest = hashlib.sha256()
@@ -98,8 +82,12 @@ class PiperEngine:
 
     name = "piper"
     fallback_reason = ""
-    BASE_LENGTH_SCALE = 1.15
-    """A little slower than Piper's default: calmer, as a teacher would speak."""
+    BASE_LENGTH_SCALE = 1.85
+    """About 136 words a minute at rate 1.0 (the median over the bundled routines' cues),
+    the pace of a guided relaxation; Piper's own 1.0 is a brisk 250."""
+    RATE_EXPONENT = 1.3
+    """Piper's pace grows less than in proportion to 1 / length_scale, so the rate setting
+    is sharpened to span about 100 (0.8) to 170 (1.2) words a minute."""
 
     def __init__(self, model: Path | None = None, config: Path | None = None) -> None:
         if model is None:
@@ -139,15 +127,21 @@ class PiperEngine:
             try:
                 from piper import SynthesisConfig
 
-                config = SynthesisConfig(length_scale=self.BASE_LENGTH_SCALE / rate,
-                                         noise_scale=0.0, noise_w_scale=0.0)
+                # Noise off makes it bit-identical run to run; normalising off keeps the
+                # sentences' levels relative to each other (`level` sets the clip's).
+                length_scale = self.BASE_LENGTH_SCALE / rate**self.RATE_EXPONENT
+                config = SynthesisConfig(length_scale=length_scale,
+                                         noise_scale=0.0, noise_w_scale=0.0,
+                                         normalize_audio=False)
                 chunks = list(voice.synthesize(text, syn_config=config))
             except Exception as error:  # onnxruntime raises many kinds; all mean "not this one"
                 raise VoiceError(f"the Piper voice failed ({error})") from error
         if not chunks:
             return Speech(np.zeros(0, dtype=np.float32), 22_050)
-        samples = np.concatenate([chunk.audio_float_array for chunk in chunks])
-        return Speech(_level(samples), chunks[0].sample_rate)
+        rate_hz = chunks[0].sample_rate
+        # One chunk per sentence: Piper's own gap between them is a hurried 0.2 s.
+        joined = join_sentences([chunk.audio_float_array for chunk in chunks], rate_hz)
+        return Speech(level(joined, rate_hz), rate_hz)
 
     def release(self) -> None:
         with self._lock:
@@ -169,7 +163,11 @@ class EspeakEngine:
     """espeak-ng as a subprocess: robotic, but always there and tiny."""
 
     name = "espeak"
-    WORDS_PER_MINUTE = 150
+    WORDS_PER_MINUTE = 130
+    """espeak-ng's nominal -s; with WORD_GAP it measures about the Piper voice's pace."""
+    WORD_GAP = 2
+    """Extra silence between words, in espeak-ng's 10 ms units (-g): a calmer delivery
+    than slowing every phoneme down."""
 
     def __init__(self, fallback_reason: str = "") -> None:
         self._binary = shutil.which("espeak-ng")
@@ -182,20 +180,29 @@ class EspeakEngine:
         return "espeak-ng-en-us"
 
     def speak(self, text: str, rate: float) -> Speech:
+        # One run per sentence, so the pause between sentences is the same as Piper's.
+        spoken = [self._speak_sentence(sentence, rate) for sentence in sentences(text)]
+        if not spoken:
+            return Speech(np.zeros(0, dtype=np.float32), 22_050)
+        rate_hz = spoken[0][1]
+        joined = join_sentences([samples / 32768.0 for samples, _ in spoken], rate_hz)
+        return Speech(level(joined, rate_hz), rate_hz)
+
+    def _speak_sentence(self, text: str, rate: float) -> tuple[NDArray[np.int16], int]:
         assert self._binary is not None
         words_per_minute = str(round(self.WORDS_PER_MINUTE * rate))
         # The text goes in on stdin, never as an argument: "--help" or "-f/etc/passwd" in a
         # cue would otherwise be read as options (and the file read aloud).
         try:
             result = subprocess.run([self._binary, "-v", "en-us", "-s", words_per_minute,
-                                     "--stdout", "--stdin"], input=text.encode("utf-8"),
-                                    capture_output=True, check=False, timeout=30)
+                                     "-g", str(self.WORD_GAP), "--stdout", "--stdin"],
+                                    input=text.encode("utf-8"), capture_output=True,
+                                    check=False, timeout=30)
         except (OSError, subprocess.SubprocessError) as error:
             raise VoiceError(f"espeak-ng failed ({error})") from error
         if result.returncode != 0 or not result.stdout:
             raise VoiceError(f"espeak-ng failed: {result.stderr.decode(errors='replace')}")
-        samples, rate_hz = _read_piped_wav(result.stdout)
-        return Speech(_level(samples / 32768.0), rate_hz)
+        return _read_piped_wav(result.stdout)
 
     def release(self) -> None:
         pass

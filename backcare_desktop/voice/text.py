@@ -16,6 +16,7 @@ _ABBREVIATIONS = {
     r"\bvs\.?": "versus",
     r"&": " and ",
 }
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.]\d)")
 
 
@@ -32,3 +33,9 @@ def normalise_for_speech(text: str) -> str:
         spoken = re.sub(pattern, replacement, spoken, flags=re.IGNORECASE)
     spoken = _NUMBER.sub(_spoken_number, spoken)
     return re.sub(r"\s+", " ", spoken).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """"Switch sides. Roll over." -> ["Switch sides.", "Roll over."]: each is spoken on its
+    own, so the pause between them can be set."""
+    return [sentence for sentence in _SENTENCE_END.split(text.strip()) if sentence]
