@@ -178,3 +178,21 @@ def test_render_with_a_missing_soundtrack_file_is_one_line(write_routine: WriteR
             str(tmp_path / "nope.mp3"), "--out", str(tmp_path / "s.wav")]
     assert main(argv) == 1
     assert capsys.readouterr().err.strip().endswith("nope.mp3: no such file")
+
+
+def test_render_plays_the_tone_style_it_is_given(write_routine: WriteRoutine,
+                                                  timeline: Timeline, tmp_path: Path) -> None:
+    """Through the command line: `--tones off` has no tone at the breath phases, `soft` and
+    `bowl` each have theirs (the command line once ignored the option)."""
+    phases = [seconds_to_frames(phase.start) for phase in timeline.phases]
+    heard = {}
+    for style in ("soft", "bowl", "off"):
+        out = tmp_path / f"{style}.wav"
+        assert main(["render", str(write_routine()), "--voice", "none", "--ambient", "none",
+                     "--loudness", "off", "--tones", style, "--out", str(out)]) == 0
+        audio = read_wav(out)
+        heard[style] = np.array([audio[frame:frame + RATE // 2] for frame in phases])
+    assert not heard["off"].any()
+    assert all(np.abs(window).max() > 0.01 for window in heard["soft"])
+    assert all(np.abs(window).max() > 0.01 for window in heard["bowl"])
+    assert not np.allclose(heard["soft"], heard["bowl"], atol=0.01)
