@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import audio, load, soundtrack, ui, voice
+from benchmarks import audio, load, sound, soundtrack, ui, voice
 
 SUITES = {"audio": audio.run, "voice": voice.run, "ui": ui.run,
-          "soundtrack": soundtrack.run, "load": load.run}
+          "soundtrack": soundtrack.run, "sound": sound.run, "load": load.run}
 
 
 def main(names: list[str]) -> int:
