@@ -248,3 +248,17 @@ def test_a_sound_that_keeps_breaking_up_is_said_once(short: Timeline,
     shorts = [notice.short for notice in session.take_notices()]
     assert shorts == ["The sound is breaking up: the computer is busy. Closing other "
                       "programs helps."]
+
+
+def test_a_clock_jump_after_the_session_finished_does_not_pause_the_next(
+        short: Timeline, fake: FakeDriver) -> None:
+    finished = make_session(short, fake)
+    play_through(finished, fake)
+    fake.run(1.0)
+    fake.wall.advance(20.0)  # the computer sleeps on the end screen
+    fake.run(1.0)
+    assert not fake.output.ahead.holding
+    following = make_session(short, fake)
+    wait_until_playing(following, fake)
+    fake.run(1.0, following.tick)
+    assert following.stage is Stage.PLAYING

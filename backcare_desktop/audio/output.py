@@ -201,7 +201,9 @@ class AudioOutput:
             device.close()
 
     def follow(self, mix: SessionMix | None, anchor: AnchorSource | None) -> None:
-        """Plays `mix` wherever `anchor` says, from the next chunk; None for silence."""
+        """Plays `mix` wherever `anchor` says, from the next chunk; None for silence. A clock
+        jump not yet taken belonged to the session before: it is forgotten."""
+        self._jumped = False
         self.feed.follow(mix, anchor)
 
     def take_clock_jump(self) -> bool:
@@ -229,7 +231,8 @@ class AudioOutput:
         the queue."""
         now = self._wall.now()
         gap, self._last_service = now - self._last_service, now
-        if gap > CLOCK_JUMP_SECONDS and self.feed.mix is not None:
+        anchor = self.feed.anchor()
+        if gap > CLOCK_JUMP_SECONDS and anchor is not None and anchor.moving:
             log.warning("clock jump of %.1f s: holding the session", gap)
             self._jumped = True
         self.ahead.holding = self._jumped
