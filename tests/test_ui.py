@@ -301,3 +301,28 @@ def test_a_remembered_duration_for_a_renamed_step_no_longer_stops_the_app(
     window = MainWindow(SilentOutput(clock), settings, library, save=False)
     qtbot.addWidget(window)
     assert settings.routines["desk-break"].step_durations == {"shoulder-rolls": 70}
+
+
+def test_esc_in_full_screen_leaves_full_screen_and_keeps_the_session(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    advance(window, clock, 5)
+    window.showFullScreen()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isFullScreen()
+    assert window.stack.currentWidget() is window.session_view
+    assert window.presenter.state is State.RUNNING
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.library_page
+
+
+def test_space_presses_the_focused_button_instead_of_starting(window: MainWindow,
+                                                              qtbot: QtBot) -> None:
+    window.library_page.list.set_current(2)  # full back care
+    setup = window.library_page.setup
+    setup._spins["settle"].setValue(150)
+    setup.reset_button.setFocus()
+    qtbot.keyClick(setup.reset_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: setup._spins["settle"].value() == 70)  # the click is animated
+    assert window.stack.currentWidget() is window.library_page
+    assert window.presenter.session is None

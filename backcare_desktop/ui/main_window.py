@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QFileDialog,
     QMainWindow,
@@ -173,7 +174,8 @@ class MainWindow(QMainWindow):
         add([Qt.Key.Key_Left, Qt.Key.Key_MediaPrevious], self.presenter.previous_step, True)
         add([Qt.Key.Key_Right, Qt.Key.Key_MediaNext], self.presenter.next_step, True)
         add([Qt.Key.Key_R], self.presenter.restart_step, True)
-        add([Qt.Key.Key_Escape, Qt.Key.Key_MediaStop], self.stop_session, True)
+        add([Qt.Key.Key_Escape], self._on_escape, True)
+        add([Qt.Key.Key_MediaStop], self.stop_session, True)
         add([Qt.Key.Key_F11], self.toggle_fullscreen)
         add(["Ctrl+Q"], self.close)
         add(["Ctrl+,"], self.open_settings)
@@ -421,10 +423,20 @@ class MainWindow(QMainWindow):
         actions[name]()
 
     def _on_space(self) -> None:
-        if self.stack.currentWidget() is self.session_view:
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and focused.isVisible():
+            focused.animateClick()  # Space presses the button that has the focus
+        elif self.stack.currentWidget() is self.session_view:
             self.presenter.toggle_pause()
         else:  # the library or the end screen: start (again)
             self.start_routine(self.library_page.setup.routine_id)
+
+    def _on_escape(self) -> None:
+        """Esc leaves full screen first, as everywhere else; only then does it stop."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.stop_session()
 
     def stop_session(self) -> None:
         """Stops at once, asks nothing; the choices are already saved."""
