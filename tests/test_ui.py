@@ -326,3 +326,10 @@ def test_space_presses_the_focused_button_instead_of_starting(window: MainWindow
     qtbot.waitUntil(lambda: setup._spins["settle"].value() == 70)  # the click is animated
     assert window.stack.currentWidget() is window.library_page
     assert window.presenter.session is None
+
+
+def test_the_media_key_starts_the_session_whatever_has_the_focus(window: MainWindow,
+                                                                 qtbot: QtBot) -> None:
+    window.library_page.setup.reset_button.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_MediaPlay)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.session_view)

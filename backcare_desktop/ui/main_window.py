@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self._session_shortcuts: list[QShortcut] = []
         add([Qt.Key.Key_Space], self._on_space)
         add([Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_MediaPlay, Qt.Key.Key_MediaPause],
-            self._on_space)
+            self.play_pause)
         add([Qt.Key.Key_Left, Qt.Key.Key_MediaPrevious], self.presenter.previous_step, True)
         add([Qt.Key.Key_Right, Qt.Key.Key_MediaNext], self.presenter.next_step, True)
         add([Qt.Key.Key_R], self.presenter.restart_step, True)
@@ -426,7 +426,12 @@ class MainWindow(QMainWindow):
         focused = QApplication.focusWidget()
         if isinstance(focused, QAbstractButton) and focused.isVisible():
             focused.animateClick()  # Space presses the button that has the focus
-        elif self.stack.currentWidget() is self.session_view:
+        else:
+            self.play_pause()
+
+    def play_pause(self) -> None:
+        """The media keys and the desktop's media panel: whatever has the focus."""
+        if self.stack.currentWidget() is self.session_view:
             self.presenter.toggle_pause()
         else:  # the library or the end screen: start (again)
             self.start_routine(self.library_page.setup.routine_id)
@@ -458,7 +463,7 @@ class MainWindow(QMainWindow):
         def in_session(action: Callable[[], None]) -> Callable[[], None]:
             return lambda: action() if self.stack.currentWidget() is self.session_view else None
 
-        return Commands(play_pause=self._on_space,
+        return Commands(play_pause=self.play_pause,
                         next_step=in_session(self.presenter.next_step),
                         previous_step=in_session(self.presenter.previous_step),
                         stop=in_session(self.stop_session), show=self.bring_to_front,
