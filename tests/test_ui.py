@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from backcare_desktop.cli import main
@@ -333,3 +334,40 @@ def test_the_media_key_starts_the_session_whatever_has_the_focus(window: MainWin
     window.library_page.setup.reset_button.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_MediaPlay)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.session_view)
+
+
+def test_enter_presses_the_focused_button(window: MainWindow, qtbot: QtBot) -> None:
+    window.library_page.list.set_current(2)  # full back care
+    setup = window.library_page.setup
+    setup._spins["settle"].setValue(150)
+    setup.reset_button.setFocus()
+    qtbot.keyClick(setup.reset_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: setup._spins["settle"].value() == 70)
+
+
+def test_the_end_screen_answers_enter_and_esc(window: MainWindow, qtbot: QtBot,
+                                              clock: ManualClock) -> None:
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        window.show_moment(window.library.routines[1].routine, 0.0, end=True)
+        assert window.stack.currentWidget() is window.end_view
+        qtbot.keyClick(QApplication.focusWidget() or window, key)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.library_page)
+
+
+def test_the_wheel_over_a_duration_scrolls_instead_of_changing_it(window: MainWindow,
+                                                                  qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    window.library_page.list.set_current(2)
+    spin = window.library_page.setup._spins["settle"]
+    before = spin.value()
+    wheel = QWheelEvent(QPointF(5, 5), QPointF(spin.mapToGlobal(QPoint(5, 5))), QPoint(0, 0),
+                        QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(spin, wheel)
+    assert spin.value() == before and window.settings.routines.get(
+        "full-back-care", RoutineChoices(ambient="none")).step_durations.get("settle") is None
+    spin.setFocus()
+    QApplication.sendEvent(spin, wheel)
+    assert spin.value() != before

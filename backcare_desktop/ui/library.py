@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -31,6 +31,21 @@ from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.settings import RoutineChoices
 from backcare_desktop.ui.volume import VolumeControls
+
+
+class QuietSpinBox(QSpinBox):
+    """A number field that lets the wheel scroll the list it sits in unless it has the
+    focus: scrolling past a step's duration must not change it (and save it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
 
 
 def label(text: str, role: str = "", wrap: bool = False) -> QLabel:
@@ -253,7 +268,7 @@ class SetupPanel(QFrame):
 
         fit_row = QHBoxLayout()
         fit_row.addWidget(label("Fit to"))
-        self.fit = QSpinBox()
+        self.fit = QuietSpinBox()
         self.fit.setRange(1, 240)
         self.fit.setSuffix(" min")
         self.fit.setFixedWidth(92)
@@ -324,7 +339,7 @@ class SetupPanel(QFrame):
         grid.setColumnStretch(0, 1)
         self._spins.clear()
         for row, step in enumerate(routine.steps):
-            spin = QSpinBox()
+            spin = QuietSpinBox()
             spin.setRange(round(step.shortest), round(step.longest))
             spin.setSingleStep(5)
             spin.setSuffix(" s")

@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
                     self._session_shortcuts.append(shortcut)
 
         self._session_shortcuts: list[QShortcut] = []
+        self._end_shortcuts: list[QShortcut] = []
         add([Qt.Key.Key_Space], self._on_space)
         add([Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_MediaPlay, Qt.Key.Key_MediaPause],
             self.play_pause)
@@ -175,6 +176,10 @@ class MainWindow(QMainWindow):
         add([Qt.Key.Key_Right, Qt.Key.Key_MediaNext], self.presenter.next_step, True)
         add([Qt.Key.Key_R], self.presenter.restart_step, True)
         add([Qt.Key.Key_Escape], self._on_escape, True)
+        for key in (Qt.Key.Key_Escape,):  # the end screen: back to the library
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(self.show_library)
+            self._end_shortcuts.append(shortcut)
         add([Qt.Key.Key_MediaStop], self.stop_session, True)
         add([Qt.Key.Key_F11], self.toggle_fullscreen)
         add(["Ctrl+Q"], self.close)
@@ -185,6 +190,9 @@ class MainWindow(QMainWindow):
         in_session = self.stack.currentWidget() is self.session_view
         for shortcut in self._session_shortcuts:
             shortcut.setEnabled(in_session)
+        at_end = self.stack.currentWidget() is self.end_view
+        for shortcut in self._end_shortcuts:
+            shortcut.setEnabled(at_end)
 
     # Library and set-up -----------------------------------------------------------------------
 
@@ -457,6 +465,7 @@ class MainWindow(QMainWindow):
         if self.isFullScreen():
             self.showNormal()
         self.stack.setCurrentWidget(self.end_view)
+        self.end_view.library_button.setFocus()  # Enter goes back to the library
 
     def media_commands(self) -> Commands:
         """What the desktop's media keys and panel do (see ui.mpris)."""
@@ -565,6 +574,15 @@ class MainWindow(QMainWindow):
                 save_settings(self.settings)
             except OSError as error:
                 self.show_message(f"Could not save your settings: {error}")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter presses the focused button (buttons outside dialogs pass it on to here)."""
+        focused = QApplication.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and isinstance(focused, QAbstractButton)):
+            focused.animateClick()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.presenter.close()
