@@ -371,3 +371,16 @@ def test_the_wheel_over_a_duration_scrolls_instead_of_changing_it(window: MainWi
     spin.setFocus()
     QApplication.sendEvent(spin, wheel)
     assert spin.value() != before
+
+
+def test_fit_says_what_it_reached_when_the_routine_cannot_stretch(window: MainWindow,
+                                                                  qtbot: QtBot) -> None:
+    window.library_page.list.set_current(1)  # desk break: at most about 10 minutes
+    setup = window.library_page.setup
+    setup.fit.setValue(20)
+    setup.fit.setFocus()
+    qtbot.keyClick(setup.fit, Qt.Key.Key_Return)  # Enter in the box fits, as Fit does
+    qtbot.waitUntil(lambda: any(m.text.startswith("Desk break: neck and shoulders fits to ")
+                                and m.text.endswith("at most")
+                                for m in window.messages.messages()))
+    assert sum(spin.value() for spin in setup._spins.values()) < 20 * 60

@@ -274,6 +274,7 @@ class SetupPanel(QFrame):
         self.fit.setFixedWidth(92)
         self.fit.setAccessibleName("Target session length in minutes")
         self.fit.setToolTip("Scale every step so the session takes about this long")
+        self.fit.lineEdit().returnPressed.connect(self._apply_fit)  # Enter fits, as Fit does
         fit_row.addWidget(self.fit)
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Fit the whole session to this length")

@@ -38,6 +38,7 @@ from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
+from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
 from backcare_desktop.session.timeline import Adjustments, Timeline, compile_timeline
 from backcare_desktop.settings import (
@@ -216,8 +217,23 @@ class MainWindow(QMainWindow):
         setup = self.library_page.setup
         if setup.routine is None:
             return
-        setup.show_durations(self._durations(setup.routine, choices))
+        durations = self._durations(setup.routine, choices)
+        setup.show_durations(durations)
         self._on_choices_changed()
+        if choices.fit_minutes is not None:
+            self._say_how_it_fitted(setup.routine, choices.fit_minutes, sum(durations.values()))
+
+    def _say_how_it_fitted(self, routine: Routine, minutes: float, reached: float) -> None:
+        """Fit never clamps silently: a length the routine cannot reach is said, with why."""
+        if abs(reached - minutes * 60) <= 30:
+            return
+        limit = "longest" if reached < minutes * 60 else "shortest"
+        self.show_message(f"{routine.title} fits to {format_clock(reached)} at most"
+                          if limit == "longest" else
+                          f"{routine.title} fits to {format_clock(reached)} at least",
+                          Level.INFO,
+                          f"Asked for {minutes:g} minutes; every step is at its {limit} "
+                          "(each step's range is set by the routine).")
 
     def _routine(self, routine_id: str) -> Routine | None:
         found = self.library.find(routine_id)
