@@ -21,6 +21,7 @@ from backcare_desktop.errors import Level
 from backcare_desktop.paths import bundled_routines_dir
 from backcare_desktop.routines.loader import load_library
 from backcare_desktop.session.live import SilentOutput
+from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import ManualClock, State
 from backcare_desktop.settings import (
     RoutineChoices,
@@ -384,3 +385,18 @@ def test_fit_says_what_it_reached_when_the_routine_cannot_stretch(window: MainWi
                                 and m.text.endswith("at most")
                                 for m in window.messages.messages()))
     assert sum(spin.value() for spin in setup._spins.values()) < 20 * 60
+
+
+def test_the_end_screen_tells_the_time_played_and_the_steps_done(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    timeline = window.presenter.timeline
+    assert timeline is not None
+    advance(window, clock, 10)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # skip the rest of the first step (48 s)
+    advance(window, clock, timeline.duration, step=1.0)
+    assert window.stack.currentWidget() is window.end_view
+    played = 10 + timeline.duration - 48  # the first 10 s, then every step after it
+    assert window.end_view.summary.text() == (
+        f"Desk break: neck and shoulders  ·  {format_clock(played)} of "
+        f"{format_clock(timeline.duration)}  ·  4 of 5 steps")

@@ -104,6 +104,8 @@ class LiveSession:
         self._lock = threading.Lock()
         self._underrun_marks: list[tuple[float, int]] = []
         self._last_missed = 0
+        self._heard_by_step = [0.0] * len(timeline.steps)
+        self._last_heard_at: float | None = None
         preparer.start()
 
     # What the views read ----------------------------------------------------------------
@@ -119,6 +121,18 @@ class LiveSession:
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    @property
+    def seconds_spent(self) -> float:
+        """Session time actually played (pauses and skipped parts left out)."""
+        return sum(self._heard_by_step)
+
+    @property
+    def steps_done(self) -> int:
+        """Steps played for at least nine tenths of their length."""
+        return sum(heard >= 0.9 * step.duration
+                   for heard, step in zip(self._heard_by_step, self.timeline.steps,
+                                          strict=True))
 
     def take_notices(self) -> list[Notice]:
         """What the person should be told since the last call, each thing once."""
@@ -208,6 +222,7 @@ class LiveSession:
             self.player.pause(CLOCK_JUMP_REASON)
             with self._lock:
                 self._notices.append(Notice(Level.INFO, CLOCK_JUMP_REASON))
+        self._count_heard()
         self.player.tick()
         self._rush_missing_clips()
         self._watch_sound()
@@ -227,6 +242,13 @@ class LiveSession:
         player = self.player
         self._output.follow(self.mix, lambda: player.anchor)
         self.player.start(lead_in=self._output.lead_in)
+
+    def _count_heard(self) -> None:
+        """Adds the clock time since the last tick to the step playing, while playing."""
+        now = self._output.clock.now()
+        last, self._last_heard_at = self._last_heard_at, now
+        if last is not None and self.player.state is State.RUNNING:
+            self._heard_by_step[self.player.current_step.index] += max(0.0, now - last)
 
     def _rush_missing_clips(self) -> None:
         position = self.player.position

@@ -473,9 +473,14 @@ class MainWindow(QMainWindow):
         self.show_library()
 
     def _on_finished(self) -> None:
-        timeline = self.presenter.timeline
-        if timeline is not None:
-            self.end_view.show_result(timeline, self.palette_)
+        session = self.presenter.session
+        if session is not None:
+            timeline = session.timeline
+            played = session.seconds_spent > 0  # a still picture (screenshots) played nothing
+            self.end_view.show_result(
+                timeline, self.palette_,
+                session.seconds_spent if played else timeline.duration,
+                session.steps_done if played else len(timeline.steps))
         self.preview.session_active = False
         self._poll.stop()
         if self.isFullScreen():

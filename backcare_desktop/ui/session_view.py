@@ -222,9 +222,14 @@ class EndView(QWidget):
         layout.addLayout(row)
         layout.addStretch(3)
 
-    def show_result(self, timeline: Timeline, palette: Palette) -> None:
+    def show_result(self, timeline: Timeline, palette: Palette, seconds_spent: float,
+                    steps_done: int) -> None:
+        """What the person actually did: the time played and the steps done (skips and
+        pauses leave them short of the plan)."""
         self.illustration.show_illustration("breathing-at-rest", palette)
-        self.summary.setText(f"{timeline.title}  ·  {format_clock(timeline.duration)}  ·  "
-                             f"{len(timeline.steps)} steps")
+        total = len(timeline.steps)
+        steps = f"all {total} steps" if steps_done == total else f"{steps_done} of {total} steps"
+        self.summary.setText(f"{timeline.title}  ·  {format_clock(seconds_spent)} of "
+                             f"{format_clock(timeline.duration)}  ·  {steps}")
 
 
