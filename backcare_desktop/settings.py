@@ -29,6 +29,7 @@ from backcare_desktop.audio.mixer import Volumes
 from backcare_desktop.paths import clean_leftovers, config_dir, write_atomically
 from backcare_desktop.routines.loader import Library
 from backcare_desktop.routines.model import Routine
+from backcare_desktop.routines.text import one_line
 from backcare_desktop.session.timeline import AdjustmentError, Adjustments, resolve_durations
 
 SETTINGS_VERSION = 1
@@ -277,7 +278,7 @@ def _shown(value: Any) -> str:
         text = json.dumps(value)
     else:
         text = _REPR.repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return one_line(text, 40)
 
 
 def _readable(text: str) -> str:

@@ -27,11 +27,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pyloudnorm
 from numpy.typing import NDArray
 
 from backcare_desktop.audio.decode import AmbientError as AmbientError
 from backcare_desktop.audio.decode import read_audio
+from backcare_desktop.audio.loudness import LoudnessMeter, loudness
 from backcare_desktop.audio.signal import (
     RATE,
     Samples,
@@ -60,7 +60,6 @@ _CONTROL_STEP = 512
 """Slow movements are computed every this many frames and interpolated between."""
 _MEASURE_SECONDS = 180
 """How much of a generated bed is measured to level it: long enough to hold many waves."""
-_LOUDNESS_CHUNK_SECONDS = 20
 """Loudness is measured this much at a time, so a three-minute file is never copied whole."""
 
 Stereo = NDArray[np.float32]
@@ -384,22 +383,28 @@ class GeneratedAmbient(Ambient):
 
     def __init__(self, name: str, bed: _Bed) -> None:
         super().__init__(name, np.zeros((0, 2), dtype=np.float32))
-        object.__setattr__(self, "_segment", lru_cache(maxsize=4)(bed.segment))
-        measured = loudness(self._raw(0, _MEASURE_SECONDS * RATE))
-        object.__setattr__(self, "gain", np.float32(db_to_gain(AMBIENT_LOUDNESS_LUFS - measured)))
-
-    def _raw(self, start: int, frames: int) -> Stereo:
-        first, last = start // SEGMENT_FRAMES, (start + frames - 1) // SEGMENT_FRAMES
-        if frames <= 0:
-            return np.zeros((0, 2), dtype=np.float32)
-        pieces = [self._segment(index) for index in range(first, last + 1)]
-        joined = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-        offset = start - first * SEGMENT_FRAMES
-        return joined[offset:offset + frames]
+        meter = LoudnessMeter()  # a segment at a time: the minutes are never held whole
+        measured = _MEASURE_SECONDS * RATE
+        for index in range(-(-measured // SEGMENT_FRAMES)):
+            meter.add(bed.segment(index)[:measured - index * SEGMENT_FRAMES])
+        gain = np.float32(db_to_gain(AMBIENT_LOUDNESS_LUFS - meter.integrated()))
+        object.__setattr__(self, "gain", gain)
+        object.__setattr__(self, "_segment", lru_cache(maxsize=4)(
+            lambda index: bed.segment(index) * gain))
 
     def block(self, start: int, frames: int) -> Samples:
-        """Frames [start, start + frames) of the bed; the same for any way of asking."""
-        return self._raw(start, frames) * self.gain
+        """Frames [start, start + frames) of the bed; the same for any way of asking. Only
+        the parts of the (levelled, cached) segments that the block covers are copied."""
+        pieces = []
+        position, end = start, start + frames
+        while position < end:
+            index, offset = divmod(position, SEGMENT_FRAMES)
+            taken = min(end - position, SEGMENT_FRAMES - offset)
+            pieces.append(self._segment(index)[offset:offset + taken])
+            position += taken
+        if not pieces:
+            return np.zeros((0, 2), dtype=np.float32)
+        return np.concatenate(pieces)
 
 
 GENERATORS: dict[str, tuple[str, Callable[[int], _Bed]]] = {
@@ -458,30 +463,6 @@ def _level_in_place(samples: Samples, target_lufs: float) -> Samples:
     if np.isfinite(level):
         samples *= np.float32(db_to_gain(target_lufs - level))
     return samples
-
-
-def loudness(samples: NDArray[np.floating]) -> float:
-    """Integrated loudness (ITU-R BS.1770, LUFS) of stereo samples, by pyloudnorm.
-
-    The meter copies its input to float64 twice over, so it is given twenty seconds at a
-    time; the gating (absolute at -70 LUFS, relative 10 LU under the gated mean) is then
-    applied to all the 400 ms blocks together, as if measured in one go. Silence is -inf.
-    """
-    meter = pyloudnorm.Meter(RATE)
-    chunk = _LOUDNESS_CHUNK_SECONDS * RATE
-    blocks: list[float] = []
-    for start in range(0, samples.shape[0], chunk):
-        part = samples[start:start + chunk]
-        if part.shape[0] >= meter.block_size * RATE:
-            meter.integrated_loudness(part)
-            blocks.extend(meter.blockwise_loudness)
-    levels = np.array(blocks, dtype=np.float64)
-    levels = levels[levels >= -70.0]
-    if levels.size == 0:
-        return float("-inf")
-    relative = 10 * np.log10(np.mean(10 ** (levels / 10))) - 10
-    gated = levels[levels > relative]
-    return float(10 * np.log10(np.mean(10 ** (gated / 10))))
 
 
 def keep_soundtrack(source: Path, folder: Path) -> tuple[Path, Ambient]:

@@ -50,14 +50,6 @@ def db_to_gain(db: float) -> float:
     return float(10 ** (db / 20))
 
 
-def normalise_rms(samples: NDArray[np.floating], target_dbfs: float) -> Samples:
-    """Scales to a target RMS level, so user files and generated beds sit at the same loudness."""
-    level = rms_dbfs(samples)
-    if not np.isfinite(level):
-        return samples.astype(np.float32)
-    return (samples * db_to_gain(target_dbfs - level)).astype(np.float32)
-
-
 def make_seamless_loop(samples: NDArray[np.floating], crossfade: int) -> Samples:
     """Folds the last `crossfade` frames over the first ones (equal power), so that playing
     the result end to start has no seam. The loop is `crossfade` frames shorter than the input.

@@ -58,23 +58,15 @@ def _bell(seconds: float, fundamental: float, partials: tuple[tuple[float, float
 _BOWL_PARTIALS = ((1.0, 1.0, 0.85), (2.76, 0.45, 0.5), (5.4, 0.2, 0.3), (1.003, 0.5, 0.9))
 
 
-def _style(style: ToneStyle | str) -> ToneStyle:
-    """Settings and the command line hand over plain strings; the sounds compare members."""
-    return ToneStyle(style)
-
-
+@lru_cache(maxsize=64)
 def breath_tone(style: ToneStyle | str, rising: bool, seconds: float) -> Samples:
     """The tone under one in-breath (rising) or out-breath (falling), as long as the breath
-    (a bowl rings out within it, up to 3.5 s)."""
-    return _breath_tone(_style(style).value, rising, seconds)
-
-
-@lru_cache(maxsize=64)
-def _breath_tone(style: str, rising: bool, seconds: float) -> Samples:
-    """Keyed on the style's value, so "bowl" and ToneStyle.BOWL are one entry, one sound."""
-    if style == ToneStyle.OFF.value:
+    (a bowl rings out within it, up to 3.5 s). Settings and the command line hand over plain
+    strings: "bowl" and ToneStyle.BOWL are one cache entry, made as the member."""
+    style = ToneStyle(style)
+    if style is ToneStyle.OFF:
         return np.zeros(0, dtype=np.float32)
-    if style == ToneStyle.BOWL.value:
+    if style is ToneStyle.BOWL:
         return _bell(min(seconds, 3.5), 392.0 if rising else 293.7, _BOWL_PARTIALS, TONE_PEAK)
     frames = seconds_to_frames(seconds)
     phase = _glide(frames, 220.0, 330.0) if rising else _glide(frames, 330.0, 220.0)
@@ -84,14 +76,10 @@ def _breath_tone(style: str, rising: bool, seconds: float) -> Samples:
     return (sound * shape * (TONE_PEAK / 1.2)).astype(np.float32)
 
 
+@lru_cache(maxsize=4)
 def hold_tick(style: ToneStyle | str) -> Samples:
     """A quiet tick where the breath is held, so the hold has an edge without a voice."""
-    return _hold_tick(_style(style).value)
-
-
-@lru_cache(maxsize=4)
-def _hold_tick(style: str) -> Samples:
-    if style == ToneStyle.OFF.value:
+    if ToneStyle(style) is ToneStyle.OFF:
         return np.zeros(0, dtype=np.float32)
     frames = seconds_to_frames(0.06)
     t = np.arange(frames) / RATE

@@ -16,7 +16,7 @@ silent and its caption carries it, and the cues after it play on time.
 from __future__ import annotations
 
 import logging
-import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -101,9 +101,9 @@ class LiveSession:
         self._start_wanted = False
         self._notices: list[Notice] = []
         self._said: set[str] = set()
-        self._lock = threading.Lock()
-        self._underrun_marks: list[tuple[float, int]] = []
-        self._last_missed = 0
+        self._underruns_seen = 0
+        self._recent_underruns: deque[float] = deque()
+        """Session-clock times of the underruns in the last UNDERRUN_WINDOW_SECONDS."""
         self._heard_by_step = [0.0] * len(timeline.steps)
         self._last_heard_at: float | None = None
         preparer.start()
@@ -138,8 +138,7 @@ class LiveSession:
         """What the person should be told since the last call, each thing once."""
         for problem in self.preparer.take_problems():
             self._say(Notice(Level.WARNING, problem.short, problem.detail))
-        with self._lock:
-            notices, self._notices = self._notices, []
+        notices, self._notices = self._notices, []
         return notices
 
     # Commands ----------------------------------------------------------------------------
@@ -193,10 +192,6 @@ class LiveSession:
             self.player.stop()
         self._end(Stage.STOPPED)
 
-    def close(self) -> None:
-        """Lets go of everything (the output, the voice worker) without waiting for it."""
-        self.stop()
-
     # Time --------------------------------------------------------------------------------
 
     def tick(self) -> None:
@@ -220,8 +215,7 @@ class LiveSession:
             return
         if self._output.take_clock_jump():
             self.player.pause(CLOCK_JUMP_REASON)
-            with self._lock:
-                self._notices.append(Notice(Level.INFO, CLOCK_JUMP_REASON))
+            self._notices.append(Notice(Level.INFO, CLOCK_JUMP_REASON))  # said every time
         self._count_heard()
         self.player.tick()
         self._rush_missing_clips()
@@ -260,18 +254,16 @@ class LiveSession:
 
     def _watch_sound(self) -> None:
         """Says once when cues went unspoken, and when the sound keeps breaking up."""
-        mix = self.mix
-        if mix is not None and mix.missed_cues > self._last_missed:
-            self._last_missed = mix.missed_cues
+        if self.mix is not None and self.mix.missed_cues:
             self._say(Notice(Level.WARNING, "Some cues are shown as captions only: their "
                              "voice was not ready in time."))
         now = self._output.clock.now()
         underruns = self._output.underruns
-        self._underrun_marks = [(t, n) for t, n in self._underrun_marks
-                                if now - t <= UNDERRUN_WINDOW_SECONDS and t <= now]
-        self._underrun_marks.append((now, underruns))
-        oldest = self._underrun_marks[0][1]
-        if underruns - oldest >= UNDERRUNS_WORTH_SAYING:
+        self._recent_underruns.extend([now] * (underruns - self._underruns_seen))
+        self._underruns_seen = underruns
+        while self._recent_underruns and now - self._recent_underruns[0] > UNDERRUN_WINDOW_SECONDS:
+            self._recent_underruns.popleft()
+        if len(self._recent_underruns) >= UNDERRUNS_WORTH_SAYING:
             self._say(Notice(Level.WARNING, "The sound is breaking up: the computer is busy. "
                              "Closing other programs helps."))
 
@@ -286,7 +278,7 @@ class LiveSession:
         self._emit(event)
 
     def _fail(self, error: BackCareError) -> None:
-        self._say(Notice(Level.ERROR, error.short, error.detail))
+        self._say(Notice.of(error, Level.ERROR))
         if self.player.state is not State.IDLE:
             self.player.stop()
         self._end(Stage.FAILED, error.short)
@@ -309,8 +301,7 @@ class LiveSession:
         if notice.short in self._said:
             return
         self._said.add(notice.short)
-        with self._lock:
-            self._notices.append(notice)
+        self._notices.append(notice)
 
     def _emit(self, event: SessionEvent) -> None:
         for listener in list(self._listeners):

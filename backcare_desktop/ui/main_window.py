@@ -227,13 +227,11 @@ class MainWindow(QMainWindow):
         """Fit never clamps silently: a length the routine cannot reach is said, with why."""
         if abs(reached - minutes * 60) <= 30:
             return
-        limit = "longest" if reached < minutes * 60 else "shortest"
-        self.show_message(f"{routine.title} fits to {format_clock(reached)} at most"
-                          if limit == "longest" else
-                          f"{routine.title} fits to {format_clock(reached)} at least",
-                          Level.INFO,
-                          f"Asked for {minutes:g} minutes; every step is at its {limit} "
-                          "(each step's range is set by the routine).")
+        bound, limit = ("at most", "longest") if reached < minutes * 60 else (
+            "at least", "shortest")
+        self.show_message(f"{routine.title} fits to {format_clock(reached)} {bound}",
+                          Level.INFO, f"Asked for {minutes:g} minutes; every step is at its "
+                          f"{limit} (each step's range is set by the routine).")
 
     def _routine(self, routine_id: str) -> Routine | None:
         found = self.library.find(routine_id)
@@ -292,8 +290,9 @@ class MainWindow(QMainWindow):
             return
         note = "Voice off: captions and tones only." if self.settings.voice == "none" else ""
         self.library_page.setup.show_preparation(source.fraction, note)
-        for problem in source.take_problems():
-            self._say_once(problem.short)
+        if source is self.warmer:  # a session's own problems come as its notices
+            for problem in source.take_problems():
+                self._say_once(problem.short)
         if source.done.is_set() and not preparing:
             self._poll.stop()
             self._say_once(self.engine().fallback_reason)
@@ -554,7 +553,7 @@ class MainWindow(QMainWindow):
             try:
                 speech = (engine or create_engine(voice)).speak(VOICE_PREVIEW, rate)
             except BackCareError as error:
-                self.relay.notice.emit(Notice(Level.WARNING, error.short, error.detail))
+                self.relay.notice.emit(Notice.of(error))
                 return
             if speech.samples.size:
                 self.relay.preview_ready.emit(speech.samples, speech.rate)

@@ -174,7 +174,6 @@ class _Row(QFrame):
     def __init__(self, message: Message, on_close: Callable[[], None],
                  on_details: Callable[[], None]) -> None:
         super().__init__()
-        self.message = message
         self.setObjectName("message")
         self.setProperty("role", "note")
         # Screen readers announce the row as one sentence, level first.

@@ -5,6 +5,7 @@ actions become session commands, and a timer wakes only when something on screen
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -111,14 +112,11 @@ class SessionPresenter(QObject):
     def close(self) -> None:
         """Stops the session and lets go of it."""
         self.stop()
-        if self.session is not None:
-            self.session.close()
         self.session = None
 
-    def _command(self, command: object) -> None:
+    def _command(self, command: Callable[[LiveSession], None]) -> None:
         if self.session is None:
             return
-        assert callable(command)
         command(self.session)
         self.tick()
 
