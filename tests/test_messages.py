@@ -21,15 +21,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from backcare_desktop import logs
-from backcare_desktop.errors import BackCareError
+from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.session.player import ManualClock
-from backcare_desktop.ui.messages import (
-    Level,
-    Message,
-    MessageBar,
-    MessageBridge,
-    show_error_dialog,
-)
+from backcare_desktop.ui.messages import MessageBar, MessageBridge, show_error_dialog
 from backcare_desktop.ui.theme import DARK
 
 Reports = list[tuple[str, str]]
@@ -39,15 +33,15 @@ class RecordingView:
     """A view that notes what it was given and on which thread."""
 
     def __init__(self) -> None:
-        self.shown: list[Message] = []
-        self.crashes: list[Message] = []
+        self.shown: list[Notice] = []
+        self.crashes: list[Notice] = []
         self.threads: list[QThread] = []
 
-    def show_message(self, message: Message) -> None:
+    def show_message(self, message: Notice) -> None:
         self.shown.append(message)
         self.threads.append(QThread.currentThread())
 
-    def show_crash(self, message: Message) -> None:
+    def show_crash(self, message: Notice) -> None:
         self.crashes.append(message)
 
 
@@ -157,7 +151,7 @@ def test_a_post_from_a_worker_thread_arrives_on_the_gui_thread(qtbot: QtBot) -> 
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: len(view.shown) == 1)
-    assert view.shown == [Message(Level.INFO, "Voice ready.")]
+    assert view.shown == [Notice(Level.INFO, "Voice ready.")]
     assert view.threads == [gui_thread()]
 
 
@@ -177,21 +171,21 @@ def test_a_message_still_showing_is_not_repeated(qtbot: QtBot, bar: MessageBar,
     clock.advance(25)
     bar.expire()
     assert bar.messages() == []
-    bar.show_message(Message(Level.INFO, "Soundtrack missing; using silence."))
+    bar.show_message(Notice(Level.INFO, "Soundtrack missing; using silence."))
     assert len(bar.messages()) == 1  # gone, so said again
 
 
 def test_info_and_warnings_expire_errors_stay_until_dismissed(
         bar: MessageBar, clock: ManualClock) -> None:
     for level in Level:
-        bar.show_message(Message(level, f"A {level} message."))
+        bar.show_message(Notice(level, f"A {level} message."))
     clock.advance(9.9)
     bar.expire()
     assert len(bar.messages()) == 3
     clock.advance(0.2)
     bar.expire()
     assert [m.level for m in bar.messages()] == [Level.WARNING, Level.ERROR]
-    bar.show_message(Message(Level.WARNING, "A warning message."))  # said again: full time
+    bar.show_message(Notice(Level.WARNING, "A warning message."))  # said again: full time
     clock.advance(19)
     bar.expire()
     assert [m.level for m in bar.messages()] == [Level.WARNING, Level.ERROR]
@@ -207,7 +201,7 @@ def test_info_and_warnings_expire_errors_stay_until_dismissed(
 
 
 def test_the_detail_is_there_on_request_and_the_palette_is_followed(bar: MessageBar) -> None:
-    bar.show_message(Message(Level.ERROR, "Could not save your settings.", "disk full"))
+    bar.show_message(Notice(Level.ERROR, "Could not save your settings.", "disk full"))
     bar.set_palette(DARK)
     row = bar.findChildren(QWidget, "message")[0]
     assert row.accessibleDescription() == "Details available."
@@ -225,7 +219,7 @@ def test_one_crash_dialog_at_a_time_the_rest_go_to_the_bar(qtbot: QtBot,
     qtbot.waitUntil(lambda: len(open_dialogs()) == 1)
     bridge.report("Something went wrong: KeyError: second", "Traceback two")
     qtbot.waitUntil(lambda: len(bar.messages()) == 1)
-    assert bar.messages() == [Message(Level.ERROR, "Something went wrong: KeyError: second",
+    assert bar.messages() == [Notice(Level.ERROR, "Something went wrong: KeyError: second",
                                       "Traceback two")]
     [dialog] = open_dialogs()
     assert dialog.windowTitle() == "Something went wrong"

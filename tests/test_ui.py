@@ -148,7 +148,7 @@ def test_an_undecodable_soundtrack_gets_a_message_and_changes_nothing(
     bad.write_bytes(b"not audio at all" * 100)
     before = window.settings.model_copy(deep=True)
     window.add_soundtrack(bad)
-    qtbot.waitUntil(lambda: any("Could not add the soundtrack: noise.mp3" in message.text
+    qtbot.waitUntil(lambda: any("Could not add the soundtrack: noise.mp3" in message.short
                                 for message in window.messages.messages()))
     assert window.settings == before
 
@@ -159,7 +159,7 @@ def test_messages_at_start_stack_instead_of_overwriting(window: MainWindow,
             "1 routine file could not be loaded; see the greyed cards."]
     for text in said:
         window.show_message(text, Level.WARNING)
-    qtbot.waitUntil(lambda: [m.text for m in window.messages.messages()] == said)
+    qtbot.waitUntil(lambda: [m.short for m in window.messages.messages()] == said)
     assert window.messages.isVisible()
 
 
@@ -381,8 +381,8 @@ def test_fit_says_what_it_reached_when_the_routine_cannot_stretch(window: MainWi
     setup.fit.setValue(20)
     setup.fit.setFocus()
     qtbot.keyClick(setup.fit, Qt.Key.Key_Return)  # Enter in the box fits, as Fit does
-    qtbot.waitUntil(lambda: any(m.text.startswith("Desk break: neck and shoulders fits to ")
-                                and m.text.endswith("at most")
+    qtbot.waitUntil(lambda: any(m.short.startswith("Desk break: neck and shoulders fits to ")
+                                and m.short.endswith("at most")
                                 for m in window.messages.messages()))
     assert sum(spin.value() for spin in setup._spins.values()) < 20 * 60
 

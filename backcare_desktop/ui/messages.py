@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backcare_desktop.errors import Level
+from backcare_desktop.errors import Level, Notice
 from backcare_desktop.session.player import Clock, MonotonicClock
 from backcare_desktop.ui.theme import LIGHT, Palette
 
@@ -55,25 +55,18 @@ _ALARM = {"light": {Level.WARNING: "#B7791F", Level.ERROR: "#C8433A"},
           "dark": {Level.WARNING: "#E8B454", Level.ERROR: "#F07A6E"}}
 
 
-@dataclass(frozen=True)
-class Message:
-    level: Level
-    text: str
-    detail: str = ""
-
-    @property
-    def key(self) -> tuple[Level, str]:
-        """What makes two messages the same one said twice: the detail (a traceback, say)
-        may differ in ways nobody reading the bar would notice."""
-        return self.level, self.text
+def _same(one: Notice, other: Notice) -> bool:
+    """Whether two messages are the same one said twice: the detail (a traceback, say) may
+    differ in ways nobody reading the bar would notice."""
+    return (one.level, one.short) == (other.level, other.short)
 
 
 class MessageView(Protocol):
     """Where the bridge delivers, on the thread it lives in (the GUI thread)."""
 
-    def show_message(self, message: Message) -> None: ...
+    def show_message(self, message: Notice) -> None: ...
 
-    def show_crash(self, message: Message) -> None:
+    def show_crash(self, message: Notice) -> None:
         """An uncaught exception, worth more than a row when nothing else is alarming."""
         ...
 
@@ -92,7 +85,7 @@ class MessageBridge(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._view: MessageView | None = None
-        self._pending: list[tuple[Message, bool]] = []
+        self._pending: list[tuple[Notice, bool]] = []
         self._arrived.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def post(self, level: Level, text: str, detail: str = "") -> None:
@@ -101,12 +94,12 @@ class MessageBridge(QObject):
             _log.log(_LOGGING_LEVEL[level], "%s\n%s", text, detail)
         else:
             _log.log(_LOGGING_LEVEL[level], "%s", text)
-        self._arrived.emit(Message(level, text, detail), False)
+        self._arrived.emit(Notice(level, text, detail), False)
 
     def report(self, short: str, detail: str) -> None:
         """Shows an uncaught exception (the `report` of `logs.install_exception_hooks`,
         which has logged it already); safe from any thread."""
-        self._arrived.emit(Message(Level.ERROR, short, detail), True)
+        self._arrived.emit(Notice(Level.ERROR, short, detail), True)
 
     def attach(self, view: MessageView) -> None:
         """Delivers what waited, in order, and everything after it."""
@@ -116,14 +109,14 @@ class MessageBridge(QObject):
             self._hand_over(view, message, crash)
 
     @Slot(object, bool)
-    def _deliver(self, message: Message, crash: bool) -> None:
+    def _deliver(self, message: Notice, crash: bool) -> None:
         if self._view is not None:
             self._hand_over(self._view, message, crash)
-        elif all(waiting.key != message.key for waiting, _ in self._pending):
+        elif all(not _same(waiting, message) for waiting, _ in self._pending):
             self._pending.append((message, crash))
 
     @staticmethod
-    def _hand_over(view: MessageView, message: Message, crash: bool) -> None:
+    def _hand_over(view: MessageView, message: Notice, crash: bool) -> None:
         if crash:
             view.show_crash(message)
         else:
@@ -171,13 +164,13 @@ def _mark(level: Level, palette: Palette, size: int = 16) -> QPixmap:
 
 
 class _Row(QFrame):
-    def __init__(self, message: Message, on_close: Callable[[], None],
+    def __init__(self, message: Notice, on_close: Callable[[], None],
                  on_details: Callable[[], None]) -> None:
         super().__init__()
         self.setObjectName("message")
         self.setProperty("role", "note")
         # Screen readers announce the row as one sentence, level first.
-        self.setAccessibleName(f"{message.level.value.capitalize()}: {message.text}")
+        self.setAccessibleName(f"{message.level.value.capitalize()}: {message.short}")
         if message.detail:
             self.setAccessibleDescription("Details available.")
         layout = QHBoxLayout(self)
@@ -186,7 +179,7 @@ class _Row(QFrame):
         self.mark = QLabel()
         self.mark.setFixedSize(16, 16)
         self.mark.setAccessibleName(message.level.value.capitalize())
-        text = QLabel(message.text)
+        text = QLabel(message.short)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.mark)
@@ -194,20 +187,20 @@ class _Row(QFrame):
         if message.detail:
             details = QToolButton()
             details.setText("Details")
-            details.setAccessibleName(f"Details of: {message.text}")
+            details.setAccessibleName(f"Details of: {message.short}")
             details.clicked.connect(on_details)
             layout.addWidget(details)
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Dismiss")
-        close.setAccessibleName(f"Dismiss: {message.text}")
+        close.setAccessibleName(f"Dismiss: {message.short}")
         close.clicked.connect(on_close)
         layout.addWidget(close)
 
 
 @dataclass
 class _Entry:
-    message: Message
+    message: Notice
     deadline: float | None
     row: _Row
 
@@ -248,16 +241,16 @@ class MessageBar(QWidget):
         for entry in self._entries:
             entry.row.mark.setPixmap(_mark(entry.message.level, palette))
 
-    def messages(self) -> list[Message]:
+    def messages(self) -> list[Notice]:
         """What the bar holds, oldest first, folded or not."""
         return [entry.message for entry in self._entries]
 
-    def show_message(self, message: Message) -> None:
+    def show_message(self, message: Notice) -> None:
         """Adds a row, or gives a message already showing its full time again."""
         lifetime = LIFETIME[message.level]
         deadline = None if lifetime is None else self._clock.now() + lifetime
         for entry in self._entries:
-            if entry.message.key == message.key:
+            if _same(entry.message, message):
                 entry.deadline = deadline
                 break
         else:
@@ -268,15 +261,15 @@ class MessageBar(QWidget):
             self._entries.append(_Entry(message, deadline, row))
         self._refresh()
 
-    def show_crash(self, message: Message) -> None:
+    def show_crash(self, message: Notice) -> None:
         """The crash dialog, or a row when one is open already: one dialog is enough to
         say that something broke, a stack of them only hides the window."""
-        if not show_error_dialog(self.window(), message.text, message.detail, self.log_path):
+        if not show_error_dialog(self.window(), message.short, message.detail, self.log_path):
             self.show_message(message)
 
-    def dismiss(self, message: Message) -> None:
+    def dismiss(self, message: Notice) -> None:
         for entry in self._entries:
-            if entry.message.key == message.key:
+            if _same(entry.message, message):
                 self._entries.remove(entry)
                 entry.row.hide()
                 entry.row.deleteLater()
@@ -301,8 +294,8 @@ class MessageBar(QWidget):
         self._expanded = not self._expanded
         self._refresh()
 
-    def _show_details(self, message: Message) -> None:
-        dialog = _DetailsDialog(self.window(), "Message details", message.text,
+    def _show_details(self, message: Notice) -> None:
+        dialog = _DetailsDialog(self.window(), "Notice details", message.short,
                                 message.detail)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
