@@ -8,7 +8,9 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
@@ -44,8 +46,9 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Writes to a temporary file beside `path`, syncs it, then renames it over `path`.
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Writes `data` (bytes, or a function that writes to the stream it is given) to a
+    temporary file beside `path`, syncs it, then renames it over `path`.
 
     A crash at any moment leaves either the old file or the new one, never half of either;
     a process killed outright also leaves its temporary file, which clean_leftovers removes.
@@ -55,7 +58,10 @@ def write_atomically(path: Path, data: bytes) -> None:
                                          suffix=_TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if callable(data):
+                data(stream)
+            else:
+                stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import errno
 import filecmp
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +38,7 @@ from backcare_desktop.audio.signal import (
     raised_cosine,
     seconds_to_frames,
 )
+from backcare_desktop.paths import write_atomically
 
 AMBIENT_LOUDNESS_LUFS = -30.0
 """Every bed, generated or the user's, is levelled to this integrated loudness before its
@@ -485,26 +484,16 @@ def _same_file(source: Path, kept: Path) -> bool:
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
-    """Copies under a temporary name, syncs, then renames: the folder never shows half a file
-    under the real name, and a failed copy (a full disk) leaves nothing behind to fill it."""
-    temporary: Path | None = None
+    """The folder never shows half a file under the real name, and a failed copy (a full
+    disk) leaves nothing behind to fill it (see `write_atomically`)."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                        suffix=".partial")
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as sink, source.open("rb") as stream:
-            shutil.copyfileobj(stream, sink, _COPY_CHUNK_BYTES)
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(temporary, target)
+        with source.open("rb") as stream:
+            write_atomically(target, lambda sink: shutil.copyfileobj(stream, sink,
+                                                                     _COPY_CHUNK_BYTES))
     except OSError as error:
         raise AmbientError(_copy_failure(source.name, error),
                            f"{target}: {error.strerror or error}; nothing was left behind"
                            ) from None
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
 
 
 def _copy_failure(name: str, error: OSError) -> str:
