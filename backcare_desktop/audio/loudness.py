@@ -1,12 +1,15 @@
 """Integrated loudness (ITU-R BS.1770-4) of stereo audio fed block by block, in constant
-memory: the exports level to it, and the beds and the user's soundtracks are set by it."""
+memory: the exports level to it, and the beds and the user's soundtracks are set by it.
+
+pyloudnorm and scipy.signal are imported when a meter is first made, not with the module:
+they take over a second to import, and the window would wait for them before its first
+frame although it only meters soundtracks later, on a worker.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pyloudnorm
 from numpy.typing import NDArray
-from scipy.signal import lfilter
 
 from backcare_desktop.audio.signal import RATE, seconds_to_frames
 
@@ -29,6 +32,10 @@ class LoudnessMeter:
     """
 
     def __init__(self) -> None:
+        import pyloudnorm
+        from scipy.signal import lfilter
+
+        self._lfilter = lfilter
         stages = pyloudnorm.Meter(RATE)._filters.values()  # the K-weighting pair
         self._stages = [(float(stage.passband_gain), np.asarray(stage.b), np.asarray(stage.a))
                         for stage in stages]
@@ -42,7 +49,7 @@ class LoudnessMeter:
     def add(self, block: NDArray[np.floating]) -> None:
         weighted = np.asarray(block, dtype=np.float64)
         for index, (gain, b, a) in enumerate(self._stages):
-            weighted, self._states[index] = lfilter(b, a, weighted, axis=0,
+            weighted, self._states[index] = self._lfilter(b, a, weighted, axis=0,
                                                     zi=self._states[index])
             weighted = weighted * gain
         pending = np.concatenate([self._partial, weighted])

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pyloudnorm
 from numpy.typing import NDArray
 
 from backcare_desktop.audio.signal import db_to_gain
@@ -65,6 +64,8 @@ def loudness_lufs(samples: NDArray[np.floating[Any]], rate: int) -> float:
     A clip shorter than the meter's block ("Hold.") is measured as the clip looped: padding
     it with silence instead would read it as quieter than it sounds.
     """
+    import pyloudnorm  # over a second to import (scipy): not before the window's first frame
+
     data = np.asarray(samples, dtype=np.float64)
     if data.size == 0 or not np.any(data):
         return float("-inf")
