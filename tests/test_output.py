@@ -9,8 +9,8 @@ import pytest
 
 from backcare_desktop.audio.ahead import AHEAD_FRAMES, SPLICE_MARGIN_FRAMES, StreamClock
 from backcare_desktop.audio.ambient import Ambient
-from backcare_desktop.audio.feed import FADE_FRAMES
-from backcare_desktop.audio.mixer import SessionMix
+from backcare_desktop.audio.feed import ASIDE_ATTACK_SECONDS, FADE_FRAMES
+from backcare_desktop.audio.mixer import DUCK_RELEASE_SECONDS, SessionMix
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.errors import Notice
 from backcare_desktop.session.player import ManualClock, Player, State
@@ -191,3 +191,27 @@ def test_previews_are_refused_while_a_session_plays() -> None:
     with pytest.raises(PreviewError, match="off while a session plays"):
         preview.play(np.zeros(RATE, dtype=np.float32))
     assert not preview.playing
+
+
+def test_an_interjection_is_laid_over_the_session_and_moves_no_cue(timeline: Timeline) -> None:
+    """"Where am I?": the answer is heard within a block of being handed over, the session
+    ducks under it, and before and after it every sample is the session's own, on its frame."""
+    mix = noisy_mix(timeline)
+    output = FakeOutput(timeline, mix)
+    output.start()
+    before = output.play(3.0)
+    answer = np.full(RATE // 2, 0.3, dtype=np.float32)
+    output.output.interject(answer)
+    after = output.play(6.0)
+    heard = np.concatenate([before, after])
+    offline = mix.render(0, heard.shape[0])
+    changed = np.flatnonzero(np.abs(heard - offline).max(axis=1) > 1e-6)
+    first, last = int(changed[0]), int(changed[-1])
+    assert before.shape[0] <= first <= before.shape[0] + SPLICE_MARGIN_FRAMES + BLOCK
+    begins = first + round(ASIDE_ATTACK_SECONDS * RATE)
+    np.testing.assert_allclose((heard - offline)[begins + 100:begins + answer.size - 100].mean(),
+                               0.3, atol=0.05)
+    assert last < begins + answer.size + round(DUCK_RELEASE_SECONDS * RATE)
+    np.testing.assert_allclose(heard[:first], offline[:first], atol=1e-6)
+    np.testing.assert_allclose(heard[last + 1:], offline[last + 1:], atol=1e-6)  # cues in place
+    assert output.player.position == pytest.approx(9.0 - BLOCK / RATE)

@@ -8,6 +8,10 @@ in on resume, and cross-fading on a seek, a skip or a change of session, so noth
 Only the render thread makes blocks. Other threads change what is followed with `follow`,
 which takes effect at the next block; the anchor itself is swapped whole by the player,
 never mutated, so reading it needs no lock.
+
+An interjection ("where am I?") is laid over the stream, not the session: it is placed by
+stream frame, the session's sound ducks under it, and the session's position, and with it
+every cue, moves on exactly as it would without it (it is heard while paused, too).
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backcare_desktop.audio.mixer import SessionMix
+from backcare_desktop.audio.mixer import DUCK_RELEASE_SECONDS, SessionMix, duck_gains, limit
 from backcare_desktop.audio.signal import RATE, Samples, raised_cosine, seconds_to_frames
 from backcare_desktop.session.player import Anchor
 
 FADE_FRAMES = seconds_to_frames(0.02)
+ASIDE_ATTACK_SECONDS = 0.05
+"""An interjection starts this long after its block, while the session's sound dips under
+it: quick enough to answer at once, slow enough that the bed does not click down."""
 
 AnchorSource = Callable[[], Anchor]
 
@@ -38,11 +45,25 @@ class Sounding:
         return Sounding(self.mix, self.frame + frames)
 
 
+@dataclass(frozen=True)
+class _Interjection:
+    start: int
+    """The stream frame it starts at: just after the first block made after it came."""
+    samples: Samples
+
+    @property
+    def end(self) -> int:
+        return self.start + int(self.samples.shape[0])
+
+
 class LiveFeed:
     def __init__(self) -> None:
         self.mix: SessionMix | None = None
         self._anchor: AnchorSource | None = None
         self._pending: tuple[SessionMix | None, AnchorSource | None] | None = None
+        self._pending_aside: Samples | None = None
+        self._aside_due: Samples | None = None
+        self._aside: _Interjection | None = None
         self._pending_lock = threading.Lock()
         self.stream_frame = 0
         """The stream frame the next block starts at."""
@@ -56,14 +77,23 @@ class LiveFeed:
         with self._pending_lock:
             self._pending = (mix, anchor)
 
+    def interject(self, samples: Samples) -> None:
+        """Lays mono `samples` (at RATE) over the stream from the next block, the session
+        ducked under them; a new one replaces one still playing. Safe from any thread."""
+        with self._pending_lock:
+            self._pending_aside = samples
+
     def apply_pending(self) -> bool:
-        """Takes up the last `follow`; True if there was one (the render thread's side)."""
+        """Takes up the last `follow` and `interject`; True if there was either (the render
+        thread's side: it then makes the sound ahead again)."""
         with self._pending_lock:
             pending, self._pending = self._pending, None
-        if pending is None:
-            return False
-        self.mix, self._anchor = pending
-        return True
+            aside, self._pending_aside = self._pending_aside, None
+        if aside is not None:
+            self._aside_due = aside
+        if pending is not None:
+            self.mix, self._anchor = pending
+        return pending is not None or aside is not None
 
     def anchor(self) -> Anchor | None:
         return None if self._anchor is None else self._anchor()
@@ -77,8 +107,33 @@ class LiveFeed:
         """The next `frames` frames of the stream, and what is heard at their start."""
         heard = self.sounding
         block, heard_new = self._render(frames)
+        block = self._lay_aside(block)
         self.stream_frame += frames
         return block, heard_new if heard_new is not None else heard
+
+    def _lay_aside(self, block: Samples) -> Samples:
+        """The interjection over `block` (which starts at `stream_frame`), the session's
+        sound ducked under it as under any speech."""
+        if self._aside_due is not None:
+            self._aside = _Interjection(
+                self.stream_frame + seconds_to_frames(ASIDE_ATTACK_SECONDS), self._aside_due)
+            self._aside_due = None
+        aside, mix = self._aside, self.mix
+        if aside is None or mix is None:
+            return block
+        start, frames = self.stream_frame, block.shape[0]
+        if start >= aside.end + seconds_to_frames(DUCK_RELEASE_SECONDS):
+            self._aside = None
+            return block
+        settings = mix.settings
+        ducking = duck_gains(start, frames, [(aside.start, aside.end)], settings.duck_db,
+                             ASIDE_ATTACK_SECONDS)
+        voice = np.zeros(frames)
+        lo, hi = max(start, aside.start), min(start + frames, aside.end)
+        if lo < hi:
+            voice[lo - start:hi - start] = aside.samples[lo - aside.start:hi - aside.start]
+        voice *= settings.volumes.voice * settings.volumes.master
+        return limit(block * ducking[:, None] + voice[:, None]).astype(np.float32)
 
     def _render(self, frames: int) -> tuple[Samples, Sounding | None]:
         mix, anchor, old = self.mix, self.anchor(), self.sounding

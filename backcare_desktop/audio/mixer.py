@@ -147,7 +147,7 @@ class SessionMix:
         self._gains = target
         mono = voice * voice_gain + tones * tone_gain
         mixed = mono[:, None] + bed * bed_gain[:, None]
-        return _limit(mixed * master[:, None]).astype(np.float32)
+        return limit(mixed * master[:, None]).astype(np.float32)
 
     def speech_spans(self) -> list[tuple[int, int, str]]:
         """(start frame, end frame, text) of every cue whose clip is ready: captions use it."""
@@ -254,22 +254,7 @@ class SessionMix:
 
     def _ducking(self, start: int, frames: int,
                  spans: list[tuple[int, int]]) -> NDArray[np.float64]:
-        """The gain of the bed and the chimes under speech: it starts to dip just before an
-        utterance (the mix can look ahead) and comes back slowly after it, on a
-        raised-cosine curve."""
-        depth = np.zeros(frames)
-        attack = seconds_to_frames(DUCK_ATTACK_SECONDS)
-        release = seconds_to_frames(DUCK_RELEASE_SECONDS)
-        positions = np.arange(start, start + frames, dtype=np.float64)
-        for begin, finish in spans:
-            if finish + release < start or begin - attack > start + frames:
-                continue
-            rising = np.clip((positions - (begin - attack)) / attack, 0, 1)
-            falling = np.clip(((finish + release) - positions) / release, 0, 1)
-            depth = np.maximum(depth, np.minimum(rising, falling))
-        shaped = 0.5 - 0.5 * np.cos(np.pi * depth)
-        floor = db_to_gain(-self.settings.duck_db)
-        return 1 - (1 - floor) * shaped
+        return duck_gains(start, frames, spans, self.settings.duck_db)
 
     def _target_gains(self) -> tuple[float, float, float, float]:
         volumes = self.settings.volumes
@@ -286,6 +271,27 @@ class SessionMix:
         for index in range(first, last):
             if self.clips.clip(self.timeline.cues[index].text) is None:
                 self._missed.add(index)
+
+
+def duck_gains(start: int, frames: int, spans: list[tuple[int, int]], duck_db: float,
+               attack_seconds: float = DUCK_ATTACK_SECONDS) -> NDArray[np.float64]:
+    """The gain, per frame of [start, start + frames), of what ducks under speech heard over
+    `spans`: it starts to dip `attack_seconds` before the speech (the mix can look ahead) and
+    comes back slowly after it, on a raised-cosine curve, to `duck_db` below full at the
+    deepest."""
+    depth = np.zeros(frames)
+    attack = seconds_to_frames(attack_seconds)
+    release = seconds_to_frames(DUCK_RELEASE_SECONDS)
+    positions = np.arange(start, start + frames, dtype=np.float64)
+    for begin, finish in spans:
+        if finish + release < start or begin - attack > start + frames:
+            continue
+        rising = np.clip((positions - (begin - attack)) / attack, 0, 1)
+        falling = np.clip(((finish + release) - positions) / release, 0, 1)
+        depth = np.maximum(depth, np.minimum(rising, falling))
+    shaped = 0.5 - 0.5 * np.cos(np.pi * depth)
+    floor = db_to_gain(-duck_db)
+    return 1 - (1 - floor) * shaped
 
 
 _Spoken = tuple[int, tuple[int, int]]
@@ -353,7 +359,7 @@ def _ramp(current: float, target: float, frames: int) -> NDArray[np.float64]:
     return gains
 
 
-def _limit(mixed: NDArray[np.float64]) -> NDArray[np.float64]:
+def limit(mixed: NDArray[np.float64]) -> NDArray[np.float64]:
     """A memoryless soft limiter: linear below the threshold, bending smoothly towards the
     ceiling above it, so peaks never reach full scale and any block is still pure."""
     magnitude = np.abs(mixed)

@@ -206,6 +206,10 @@ class AudioOutput:
         self._jumped = False
         self.feed.follow(mix, anchor)
 
+    def interject(self, samples: Samples) -> None:
+        """Says `samples` over the session at once, without moving it (see LiveFeed)."""
+        self.feed.interject(samples)
+
     def take_clock_jump(self) -> bool:
         """True once after a clock jump; the caller pauses the session, and sound is made
         again from there (until then the render thread holds, so nothing races ahead)."""

@@ -50,6 +50,19 @@ class BreathingPattern(BaseModel):
             counts = counts[:3]
         return self.name or "-".join(f"{count:g}" for count in counts)
 
+    @property
+    def words(self) -> str:
+        """"in for 4, out for 6": the pattern as a newcomer reads it (a name like "calm 4-6"
+        is jargon), wherever it is shown."""
+        parts = [(word, seconds) for word, seconds in (
+            ("in", self.inhale), ("hold", self.hold_in), ("out", self.exhale),
+            ("hold", self.hold_out)) if seconds]
+        return ", ".join(f"{word} for {seconds:g}" for word, seconds in parts)
+
+    def cycles_in(self, seconds: float) -> int:
+        """Whole cycles a step of `seconds` breathes after its lead-in."""
+        return max(0, int((seconds - self.lead_in + 1e-9) // self.cycle))
+
 
 NAMED_PATTERNS: dict[str, BreathingPattern] = {
     pattern.name: pattern

@@ -26,9 +26,20 @@ from typing import Protocol
 from backcare_desktop.audio.ambient import SILENCE, Ambient
 from backcare_desktop.audio.feed import AnchorSource
 from backcare_desktop.audio.mixer import SessionMix, SoundSettings, Volumes
+from backcare_desktop.audio.signal import RATE, Samples
 from backcare_desktop.errors import BackCareError, Level, Notice
-from backcare_desktop.session.player import Clock, Event, Player, State, StateChanged
+from backcare_desktop.session.player import (
+    Clock,
+    Event,
+    Finished,
+    Player,
+    State,
+    StateChanged,
+    StepChanged,
+)
+from backcare_desktop.session.snapshot import snapshot_at
 from backcare_desktop.session.timeline import Timeline
+from backcare_desktop.session.whereabouts import where_am_i
 from backcare_desktop.voice.prepare import ClipPreparer
 
 log = logging.getLogger(__name__)
@@ -78,6 +89,10 @@ class SessionOutput(Protocol):
 
     def follow(self, mix: SessionMix | None, anchor: AnchorSource | None) -> None: ...
 
+    def interject(self, samples: Samples) -> None:
+        """Says mono `samples` over the session at once, without moving it."""
+        ...
+
     def take_clock_jump(self) -> bool: ...
 
     @property
@@ -106,6 +121,8 @@ class LiveSession:
         """Session-clock times of the underruns in the last UNDERRUN_WINDOW_SECONDS."""
         self._heard_by_step = [0.0] * len(timeline.steps)
         self._last_heard_at: float | None = None
+        self._reached = 0
+        """Steps the session has moved past: all of them once it has finished."""
         preparer.start()
 
     # What the views read ----------------------------------------------------------------
@@ -133,6 +150,18 @@ class LiveSession:
         return sum(heard >= 0.9 * step.duration
                    for heard, step in zip(self._heard_by_step, self.timeline.steps,
                                           strict=True))
+
+    @property
+    def steps_skipped(self) -> int:
+        """Steps the session moved past (by a skip or a seek) before they were done."""
+        return sum(heard < 0.9 * step.duration
+                   for heard, step in zip(self._heard_by_step[:self._reached],
+                                          self.timeline.steps, strict=False))
+
+    def speech_seconds(self, text: str) -> float | None:
+        """How long the voice says `text`; None before its clip is made."""
+        clip = self.preparer.clips.clip(text)
+        return None if clip is None else clip.shape[0] / RATE
 
     def take_notices(self) -> list[Notice]:
         """What the person should be told since the last call, each thing once."""
@@ -183,6 +212,17 @@ class LiveSession:
                                     self._sound.duck_db)
         if self.mix is not None:
             self.mix.set_volumes(volumes)
+
+    def where_am_i(self) -> str:
+        """Says, over the session and without moving any of its cues, where it is: the step
+        and side, the time left in it and what comes next (with voice off, it is shown).
+        Returns the words, or "" before the session plays."""
+        if not self._playing_or_paused():
+            return ""
+        text = where_am_i(snapshot_at(self.timeline, self.player.position))
+        if not self.preparer.speak_aside(text, self._output.interject):
+            self._notices.append(Notice(Level.INFO, text))
+        return text
 
     def stop(self) -> None:
         """Ends the session where it is; the output falls silent with a short fade."""
@@ -236,6 +276,7 @@ class LiveSession:
         player = self.player
         self._output.follow(self.mix, lambda: player.anchor)
         self.player.start(lead_in=self._output.lead_in)
+        self.preparer.warm_aside()
 
     def _count_heard(self) -> None:
         """Adds the clock time since the last tick to the step playing, while playing."""
@@ -268,6 +309,10 @@ class LiveSession:
                              "Closing other programs helps."))
 
     def _on_player_event(self, event: Event) -> None:
+        if isinstance(event, StepChanged):
+            self._reached = max(self._reached, event.step.index)
+        elif isinstance(event, Finished):
+            self._reached = len(self.timeline.steps)
         if isinstance(event, StateChanged):
             stage = {State.RUNNING: Stage.PLAYING, State.PAUSED: Stage.PAUSED,
                      State.FINISHED: Stage.FINISHED}.get(event.state)
@@ -319,6 +364,9 @@ class SilentOutput:
         self.clock = clock
 
     def follow(self, mix: SessionMix | None, anchor: AnchorSource | None) -> None:
+        pass
+
+    def interject(self, samples: Samples) -> None:
         pass
 
     def take_clock_jump(self) -> bool:

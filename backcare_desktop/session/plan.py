@@ -64,7 +64,7 @@ def format_clock(seconds: float) -> str:
 def timeline_to_text(timeline: Timeline) -> str:
     lines = [f"{timeline.title} ({timeline.routine_id}): {format_clock(timeline.duration)}"]
     for step in timeline.steps:
-        extra = f"  [breathing {step.step.breathing.label}]" if step.step.breathing else ""
+        extra = f"  [breathing {step.step.breathing.words}]" if step.step.breathing else ""
         extra += "  [left, then right]" if step.sides else ""
         lines.append(f"{format_clock(step.start):>8}  {step.step.title} "
                      f"({format_clock(step.duration)}){extra}")

@@ -254,7 +254,7 @@ def _breath_phases(
         if seconds > 0
     ]
     phases: list[BreathPhase] = []
-    cycles = int((end - start - pattern.lead_in + 1e-9) // pattern.cycle)
+    cycles = pattern.cycles_in(end - start)
     time = start + pattern.lead_in
     for cycle in range(cycles):
         for kind, seconds in parts:

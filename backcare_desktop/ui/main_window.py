@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         add([Qt.Key.Key_Left, Qt.Key.Key_MediaPrevious], self.presenter.previous_step, True)
         add([Qt.Key.Key_Right, Qt.Key.Key_MediaNext], self.presenter.next_step, True)
         add([Qt.Key.Key_R], self.presenter.restart_step, True)
+        add([Qt.Key.Key_W], self.presenter.where_am_i, True)
         add([Qt.Key.Key_Escape], self._on_escape, True)
         for key in (Qt.Key.Key_Escape,):  # the end screen: back to the library
             shortcut = QShortcut(QKeySequence(key), self)
@@ -479,7 +480,8 @@ class MainWindow(QMainWindow):
             self.end_view.show_result(
                 timeline, self.palette_,
                 session.seconds_spent if played else timeline.duration,
-                session.steps_done if played else len(timeline.steps))
+                session.steps_done if played else len(timeline.steps),
+                session.steps_skipped if played else 0)
         self.preview.session_active = False
         self._poll.stop()
         if self.isFullScreen():

@@ -67,7 +67,7 @@ class SessionPresenter(QObject):
     def snapshot(self) -> Snapshot | None:
         if self.session is None:
             return None
-        return snapshot_at(self.session.timeline, self.session.player.position)
+        return _snapshot(self.session)
 
     @property
     def animating(self) -> bool:
@@ -98,6 +98,9 @@ class SessionPresenter(QObject):
     def restart_step(self) -> None:
         self._command(LiveSession.restart_step)
 
+    def where_am_i(self) -> None:
+        self._command(LiveSession.where_am_i)
+
     def seek(self, seconds: float) -> None:
         if self.session is not None:
             self.session.seek(seconds)
@@ -114,7 +117,7 @@ class SessionPresenter(QObject):
         self.stop()
         self.session = None
 
-    def _command(self, command: Callable[[LiveSession], None]) -> None:
+    def _command(self, command: Callable[[LiveSession], object]) -> None:
         if self.session is None:
             return
         command(self.session)
@@ -145,20 +148,21 @@ class SessionPresenter(QObject):
         elif not breathing:
             self._frames.stop()
         if running:
-            self._wake.start(self._milliseconds_to_next_change(player))
+            self._wake.start(self._milliseconds_to_next_change(session))
         elif session.stage is Stage.PAUSED:
             self._wake.start(PREPARING_POLL_MS * 5)  # notices still come while paused
         else:
             self._wake.stop()
 
     @staticmethod
-    def _milliseconds_to_next_change(player: Player) -> int:
+    def _milliseconds_to_next_change(session: LiveSession) -> int:
+        player = session.player
         position = player.position
         step_left = player.current_step.end - position
         waits = [step_left - math.floor(step_left - 1e-6) if step_left > 0 else 1.0]
         if player.next_event_time is not None:
             waits.append(player.next_event_time - position)
-        snapshot = snapshot_at(player.timeline, position)
+        snapshot = _snapshot(session)
         if snapshot.caption:
             waits.append(snapshot.caption_ends - position)
         wait = min(max(min(waits), 0.005), 1.0)
@@ -175,3 +179,7 @@ class SessionPresenter(QObject):
             self.cue_spoken.emit(event.cue.text)
         if isinstance(event, StageChanged) and event.stage is Stage.FINISHED:
             self.finished.emit()
+
+
+def _snapshot(session: LiveSession) -> Snapshot:
+    return snapshot_at(session.timeline, session.player.position, session.speech_seconds)

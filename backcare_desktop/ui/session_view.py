@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +35,8 @@ CONTROLS = (
     ("next", "next", "Next step", "Next step (Right)"),
     ("stop", "stop", "Stop session", "Stop and go back to the library (Esc)"),
 )
+PHASE_WORDS = {PhaseKind.INHALE: "Breathe in", PhaseKind.EXHALE: "Breathe out"}
+"""What the pacer says in each phase; both holds are "Hold"."""
 
 
 class SessionView(QWidget):
@@ -43,8 +48,8 @@ class SessionView(QWidget):
         self.palette_ = LIGHT
         self.captions = True
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 28, 48, 24)
-        layout.setSpacing(10)
+        layout.setContentsMargins(48, 20, 48, 16)
+        layout.setSpacing(6)
 
         header = QHBoxLayout()
         self.routine_title = label("", "eyebrow")
@@ -61,17 +66,15 @@ class SessionView(QWidget):
         self.sound_button.setText("Sound")
         self.sound_button.setAccessibleName("Sound volumes")
         self.sound_button.setToolTip("Voice, tones and soundtrack volumes")
-        self.sound_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.sound_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.sound_button)
+        self.sound_menu = QMenu(self.sound_button)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(14, 10, 14, 10)
         holder_layout.addWidget(self.volume)
-        action = QWidgetAction(menu)
+        action = QWidgetAction(self.sound_menu)
         action.setDefaultWidget(holder)
-        menu.addAction(action)
-        self.sound_button.setMenu(menu)
+        self.sound_menu.addAction(action)
+        self.sound_button.clicked.connect(self.open_sound_menu)
         header.addWidget(self.sound_button)
         layout.addLayout(header)
 
@@ -96,8 +99,15 @@ class SessionView(QWidget):
         self.instruction = label("", "instruction", wrap=True)
         self.instruction.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.instruction)
+        self.description = label("", "muted", wrap=True)
+        self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.description.setAccessibleName("How to do this step")
+        self.description_area = _quiet_scroller(self.description)
+        layout.addWidget(self.description_area, 1)
         self.caption = label("", "caption", wrap=True)
-        self.caption.setAccessibleName("What the voice is saying")
+        # Its accessible name is its text (a QLabel's default): a screen reader reads what
+        # the voice says, and the description says what that line is.
+        self.caption.setAccessibleDescription("What the voice is saying")
         self.caption.setMinimumHeight(28)
         layout.addWidget(self.caption)
         self.next_up = label("", "muted")
@@ -113,7 +123,6 @@ class SessionView(QWidget):
             button = QToolButton()
             button.setAccessibleName(accessible)
             button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             primary = name == "play"
             button.setIconSize(QSize(40, 40) if primary else QSize(26, 26))
             if primary:
@@ -146,6 +155,26 @@ class SessionView(QWidget):
         play.setIcon(icon("pause" if running else "play", self.palette_.accent_text))
         play.setAccessibleName("Pause" if running else "Resume")
 
+    def open_sound_menu(self) -> None:
+        """Opens the volumes under the Sound button, kept inside the window (a menu hung
+        from a button at the window's right edge would open past it), with the first
+        slider focused so the keyboard can set them at once."""
+        menu, button = self.sound_menu, self.sound_button
+        size = menu.sizeHint()
+        window = self.window()
+        left_top = window.mapToGlobal(QPoint(0, 0))
+        right = left_top.x() + window.width() - size.width()
+        bottom = left_top.y() + window.height() - size.height()
+        under = button.mapToGlobal(QPoint(button.width() - size.width(), button.height()))
+        menu.popup(QPoint(max(left_top.x(), min(under.x(), right)),
+                          max(left_top.y(), min(under.y(), bottom))))
+        self.volume.sliders["voice"].setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Pause has the focus when a session comes up, so Space and Enter pause it."""
+        super().showEvent(event)
+        self.buttons["play"].setFocus()
+
     def show_snapshot(self, snap: Snapshot, total_steps: int, paused: bool) -> None:
         step = snap.step.step
         self.step_count.setText(f"Step {snap.step.index + 1} of {total_steps}")
@@ -154,6 +183,8 @@ class SessionView(QWidget):
                                             mirrored=snap.side == "right")
         self.step_title.setText(step.title)
         self.instruction.setText(step.instruction)
+        self.description.setText(step.description)
+        self.description_area.setVisible(bool(step.description))
         self.side.setVisible(snap.side is not None)
         self.side.setText(f"{(snap.side or '').capitalize()} side")
         if paused:
@@ -161,24 +192,40 @@ class SessionView(QWidget):
         else:
             self.caption.setText(f"\u201c{snap.caption}\u201d" if snap.caption and self.captions
                                  else "")
-        self.next_up.setText(f"Next: {snap.next_title}" if snap.next_title else "Last step")
-        self.ring.progress = snap.step_progress
         time_left = format_clock(snap.step_left)
-        if snap.phase is not None:
-            word = {PhaseKind.INHALE: "Breathe in", PhaseKind.EXHALE: "Breathe out"}.get(
-                snap.phase.kind, "Hold")
-            self.ring.breath = (bubble_size(snap.phase.kind.value, snap.phase_fraction), word,
-                                str(snap.phase_count))
-            pattern = step.breathing.label if step.breathing else ""
-            self.ring.under_text = f"{time_left}  ·  {pattern}"
+        self.next_up.setText(f"Next: {snap.next_title} in {time_left}" if snap.next_title
+                             else f"Last step: {time_left} left")
+        if snap.phase is not None and step.breathing is not None:
+            word = PHASE_WORDS.get(snap.phase.kind, "Hold")
+            count = f"breath {snap.breath_number} of {snap.breaths}"
+            self.ring.show_progress(snap.step_progress, "", step.breathing.words,
+                                    (bubble_size(snap.phase.kind.value, snap.phase_fraction),
+                                     word, count))
+            self.ring.setAccessibleDescription(f"{time_left} left in {step.title}; "
+                                               f"{word.lower()}, {count}")
         else:
-            self.ring.breath = None
-            self.ring.centre_text = time_left
-            self.ring.under_text = "paused" if paused else ""
-        self.ring.setAccessibleDescription(f"{time_left} left in {step.title}")
-        self.ring.update()
-        self.bar.progress = snap.session_progress
-        self.bar.update()
+            self.ring.show_progress(snap.step_progress, time_left, "paused" if paused else "",
+                                    None)
+            self.ring.setAccessibleDescription(f"{time_left} left in {step.title}")
+        self.bar.show_progress(snap.session_progress)
+        self.bar.setAccessibleDescription(f"{format_clock(snap.session_left)} left of the "
+                                          "session")
+
+
+def _quiet_scroller(text: QWidget) -> QScrollArea:
+    """`text` in a frameless area that scrolls when it is longer than the room left, on the
+    page's own background."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(text)
+    area.setMinimumHeight(36)
+    area.setMaximumHeight(120)
+    area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    area.viewport().setAutoFillBackground(False)
+    text.setAutoFillBackground(False)
+    return area
 
 
 class EndView(QWidget):
@@ -223,12 +270,14 @@ class EndView(QWidget):
         layout.addStretch(3)
 
     def show_result(self, timeline: Timeline, palette: Palette, seconds_spent: float,
-                    steps_done: int) -> None:
-        """What the person actually did: the time played and the steps done (skips and
-        pauses leave them short of the plan)."""
+                    steps_done: int, steps_skipped: int) -> None:
+        """What the person actually did: the time played, the steps done and those skipped
+        (skips and pauses leave them short of the plan)."""
         self.illustration.show_illustration("breathing-at-rest", palette)
         total = len(timeline.steps)
         steps = f"all {total} steps" if steps_done == total else f"{steps_done} of {total} steps"
+        if steps_skipped:
+            steps += f", {steps_skipped} skipped"
         self.summary.setText(f"{timeline.title}  ·  {format_clock(seconds_spent)} of "
                              f"{format_clock(timeline.duration)}  ·  {steps}")
 

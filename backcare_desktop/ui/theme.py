@@ -145,6 +145,7 @@ def stylesheet(p: Palette) -> str:
     QProgressBar {{ background: {p.track}; border: none; border-radius: 3px; max-height: 6px;
                   text-align: center; color: transparent; }}
     QProgressBar::chunk {{ background: {p.accent}; border-radius: 3px; }}
+    StepRing, SessionBar {{ max-height: 16777215px; }}
     QScrollArea {{ background: transparent; border: none; }}
     QScrollArea > QWidget > QWidget {{ background: transparent; }}
     QScrollBar:vertical {{ background: transparent; width: 10px; }}

@@ -11,7 +11,7 @@ from functools import lru_cache
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QProgressBar, QSizePolicy, QWidget
 
 from backcare_desktop.paths import assets_dir
 from backcare_desktop.ui.theme import LIGHT, Palette
@@ -70,30 +70,61 @@ def _pen(colour: str, width: float) -> QPen:
     return pen
 
 
-class StepRing(QWidget):
-    """The step's progress as a ring, with the time left (or the breathing pacer) inside."""
+class StepRing(QProgressBar):
+    """The step's progress as a ring, with the time left (or the breathing pacer) inside.
+
+    A progress bar underneath, so assistive technology reads its value (percent of the
+    step) as it would any progress bar. `show` repaints only when the drawing would change
+    by a pixel, and the ring paints its own background: during a breathing step this is
+    the one widget redrawn many times a second, and nothing behind it is.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setRange(0, 100)
+        self.setTextVisible(False)
         self.progress = 0.0
         self.centre_text = ""
         self.under_text = ""
         self.breath: tuple[float, str, str] | None = None
         """While breathing: (bubble size 0..1, phase word, count) for the pacer inside."""
         self.palette_ = LIGHT
-        self.setMinimumSize(220, 220)
+        self._look: tuple[object, ...] = ()
+        _drawn_whole(self)
+        self.setMinimumSize(180, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
         return QSize(320, 320)
 
+    def minimumSizeHint(self) -> QSize:
+        return QSize(180, 180)
+
+    def show_progress(self, progress: float, centre_text: str, under_text: str,
+                      breath: tuple[float, str, str] | None) -> None:
+        self.progress, self.centre_text, self.under_text, self.breath = (
+            progress, centre_text, under_text, breath)
+        self.setValue(round(min(max(progress, 0.0), 1.0) * 100))
+        side = self._side()
+        pixels = math.pi * side  # the ring's length: one step per pixel of it
+        look = (round(min(progress, 1.0) * pixels), centre_text, under_text,
+                None if breath is None else (round(breath[0] * side * 0.22), *breath[1:]),
+                self.palette_, self.width(), self.height())
+        if look != self._look:
+            self._look = look
+            self.update()
+
+    def _side(self) -> float:
+        return min(self.width(), self.height()) - 16
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = self.palette_
-        side = min(self.width(), self.height()) - 16
+        side = self._side()
         width = max(8.0, side * 0.045)
         box = QRectF((self.width() - side) / 2 + width / 2, (self.height() - side) / 2 + width / 2,
                      side - width, side - width)
         painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor(p.window))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(_pen(p.track, width))
         painter.drawEllipse(box)
@@ -146,6 +177,14 @@ class StepRing(QWidget):
         painter.drawText(number, Qt.AlignmentFlag.AlignCenter, count)
 
 
+def _drawn_whole(bar: QProgressBar) -> None:
+    """A progress bar drawn here, whole: laid out by its own rectangle (the style's
+    progress-bar layout margins would shift it) and painting all of it, so nothing behind
+    it is painted again with it."""
+    bar.setAttribute(Qt.WidgetAttribute.WA_LayoutUsesWidgetRect)
+    bar.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+
 def bubble_size(kind: str, fraction: float) -> float:
     """How full the pacer is: it grows on the in-breath, holds, shrinks on the out-breath,
     on an eased curve that feels like breathing rather than a machine."""
@@ -153,20 +192,37 @@ def bubble_size(kind: str, fraction: float) -> float:
     return {"inhale": eased, "hold_in": 1.0, "exhale": 1.0 - eased}.get(kind, 0.0)
 
 
-class SessionBar(QWidget):
-    """The whole session's progress, with a mark at every step boundary."""
+class SessionBar(QProgressBar):
+    """The whole session's progress, with a mark at every step boundary.
+
+    A progress bar underneath for its accessible value; repainted only when the filled
+    part grows by a pixel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setRange(0, 100)
+        self.setTextVisible(False)
         self.progress = 0.0
         self.marks: list[float] = []
         self.palette_ = LIGHT
+        self._look: tuple[object, ...] = ()
+        _drawn_whole(self)
         self.setFixedHeight(18)
         self.setAccessibleName("Session progress")
+
+    def show_progress(self, progress: float) -> None:
+        self.progress = progress
+        self.setValue(round(min(max(progress, 0.0), 1.0) * 100))
+        look = (round(min(progress, 1.0) * (self.width() - 12)), self.palette_, self.width(),
+                tuple(self.marks))
+        if look != self._look:
+            self._look = look
+            self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = self.palette_
         painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor(p.window))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         y = self.height() / 2
         left, right = 6.0, self.width() - 6.0

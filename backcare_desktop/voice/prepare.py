@@ -21,11 +21,13 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from backcare_desktop.audio.clips import CueClips
+from backcare_desktop.audio.signal import Samples, resample
 from backcare_desktop.session.timeline import Timeline
 from backcare_desktop.voice.cache import ClipCache
 from backcare_desktop.voice.engines import (
     EspeakEngine,
     SilentEngine,
+    Speech,
     SpeechEngine,
     VoiceProblem,
     VoiceUnavailable,
@@ -130,6 +132,31 @@ class ClipPreparer:
                          name="voice-rush", daemon=True).start()
         return finished
 
+    def speak_aside(self, text: str, deliver: Callable[[Samples], None]) -> bool:
+        """Makes `text` with the fast voice (from the cache when it was said before) on a
+        thread of its own and hands the samples, at the mixer's rate, to `deliver`: an
+        answer wanted now ("where am I?"), which no cue waits behind. False when there is
+        no voice to say it with (voice off)."""
+        fallback = self._fallback
+        if fallback is None:
+            return False
+
+        def speak() -> None:
+            try:
+                speech, _ = self._speech(text, fallback)
+            except Exception as error:
+                log.warning("the %s voice cannot speak %r: %s", fallback.name, text, error)
+                return
+            deliver(resample(speech.samples, speech.rate))
+
+        threading.Thread(target=speak, name="voice-aside", daemon=True).start()
+        return True
+
+    def warm_aside(self) -> None:
+        """Runs the fast voice once in the background, so the first `speak_aside` finds its
+        program and levelling code loaded and answers in a fraction of a second."""
+        self.speak_aside("Ready.", lambda _samples: None)
+
     def run(self, progress: Progress | None = None) -> CueClips:
         began = time.perf_counter()
         try:
@@ -193,18 +220,23 @@ class ClipPreparer:
             finished.set()
 
     def _make(self, text: str, engine: SpeechEngine) -> None:
+        speech, cached = self._speech(text, engine)
+        with self._lock:
+            if cached:
+                self.from_cache += 1
+            else:
+                self.synthesised += 1
+        self.clips.add(text, speech.samples, speech.rate)
+
+    def _speech(self, text: str, engine: SpeechEngine) -> tuple[Speech, bool]:
+        """`text` said by `engine`, and whether it came from the cache; one made is kept."""
         speech = self.cache.get(self.cache.key(text, engine.identity, self.rate))
         if speech is not None:
-            with self._lock:
-                self.from_cache += 1
-            self.clips.add(text, speech.samples, speech.rate)
-            return
+            return speech, True
         speech = engine.speak(normalise_for_speech(text), self.rate)
-        with self._lock:
-            self.synthesised += 1
-        self.clips.add(text, speech.samples, speech.rate)
         if speech.samples.size:  # the identity again: a FallbackEngine may have switched
             self.cache.put(self.cache.key(text, engine.identity, self.rate), speech)
+        return speech, False
 
     def _report(self, problem: VoiceProblem) -> None:
         with self._lock:
