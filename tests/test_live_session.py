@@ -28,6 +28,8 @@ from backcare_desktop.session.player import State
 from backcare_desktop.session.timeline import Timeline, compile_timeline
 from backcare_desktop.voice import cache as cache_module
 from backcare_desktop.voice.cache import ClipCache
+from backcare_desktop.voice.engines import Speech
+from backcare_desktop.voice.text import normalise_for_speech
 from tests.audio_helpers import onsets
 from tests.session_helpers import (
     CUE_TIMES,
@@ -262,3 +264,42 @@ def test_a_clock_jump_after_the_session_finished_does_not_pause_the_next(
     wait_until_playing(following, fake)
     fake.run(1.0, following.tick)
     assert following.stage is Stage.PLAYING
+
+
+class AnswerVoice(ClickVoice):
+    """The fast voice: every text a 0.1 s tone at 0.2, told apart from the cues' clicks."""
+
+    def speak(self, text: str, rate: float) -> Speech:
+        self.spoken.append(text)
+        return Speech(np.full(RATE // 10, 0.2, dtype=np.float32), RATE)
+
+
+def test_where_am_i_is_said_by_the_fast_voice_and_every_cue_keeps_its_frame(
+        short: Timeline, fake: FakeDriver) -> None:
+    fast = AnswerVoice("fast")
+    session = make_session(short, fake, fallback=fast)
+    delivered = threading.Event()
+    interject = fake.output.interject
+
+    def hand_over(samples: np.ndarray) -> None:
+        interject(samples)
+        delivered.set()
+
+    fake.output.interject = hand_over  # type: ignore[method-assign]
+    wait_until_playing(session, fake)
+    fake.run(2.5, session.tick)  # past the cue at 2.2 s, before the one at 3.5 s
+    asked_at = fake.heard().shape[0]
+    text = session.where_am_i()
+    assert text.startswith("Only. ") and text.endswith(" left in this step. This is the "
+                                                       "last step.")
+    assert delivered.wait(timeout=10), "the fast voice never answered"
+    assert fast.spoken[-1] == normalise_for_speech(text)  # "4 seconds" said "four seconds"
+    fake.run(short.duration - 2.5 + 0.5, session.tick)
+    found = onsets(fake.heard(), threshold=0.1, quiet_frames=960)
+    answers = [frame for frame in found if asked_at <= frame < asked_at + RATE // 2]
+    assert len(answers) == 1, found
+    assert answers[0] - asked_at < 0.1 * RATE  # within a block, the splice and the dip
+    cues = [frame for frame in found if frame not in answers]
+    assert len(cues) == len(PLANNED)
+    errors = np.abs(np.diff(cues) / RATE - np.diff(PLANNED))
+    assert errors.max() < 1.5 / RATE, "a cue moved"

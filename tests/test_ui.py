@@ -402,3 +402,82 @@ def test_the_end_screen_tells_the_time_played_and_the_steps_done(
     assert window.end_view.summary.text() == (
         f"Desk break: neck and shoulders  ·  {format_clock(played)} of "
         f"{format_clock(timeline.duration)}  ·  4 of 5 steps, 1 skipped")
+
+
+def test_the_session_shows_the_description_and_a_pacer_that_counts_breaths(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    view = window.session_view
+    assert view.description.text().startswith("Let the chair take your weight.")
+    assert view.description_area.isVisible()
+    advance(window, clock, 21.5)  # "calm 4-6" after an 8 s lead-in: the second in-breath
+    assert view.ring.breath is not None
+    _, word, count = view.ring.breath
+    assert (word, count) == ("Breathe in", "breath 2 of 4")
+    assert view.ring.under_text == "in for 4, out for 6"
+    assert view.caption.text() == "", "the pacer says the phase; no caption contradicts it"
+    assert view.next_up.text() == "Next: Shoulder rolls in 0:26"
+
+
+def test_captions_progress_and_controls_speak_to_assistive_technology(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    from PySide6.QtGui import QAccessible
+
+    start(window, qtbot)
+    view = window.session_view
+    advance(window, clock, 48 + 7)  # "Roll your shoulders up, back, and down." at 6 s
+    caption = QAccessible.queryAccessibleInterface(view.caption)
+    assert caption.text(QAccessible.Text.Name) == view.caption.text() != ""
+    assert "Roll your shoulders" in caption.text(QAccessible.Text.Name)
+    assert caption.text(QAccessible.Text.Description) == "What the voice is saying"
+    timeline = window.presenter.timeline
+    assert timeline is not None
+    for widget, value in ((view.ring, 12), (view.bar, round(55 / timeline.duration * 100))):
+        accessible = QAccessible.queryAccessibleInterface(widget)
+        assert accessible.role() is QAccessible.Role.ProgressBar
+        assert accessible.text(QAccessible.Text.Name)
+        assert accessible.valueInterface().currentValue() == value
+    assert "0:53 left in Shoulder rolls" in view.ring.accessibleDescription()
+
+
+def test_the_session_controls_and_the_sound_menu_are_reached_from_the_keyboard(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    view = window.session_view
+    window.resize(1180, 780)
+    assert QApplication.focusWidget() is view.buttons["play"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is view.buttons["next"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter presses it
+    qtbot.waitUntil(lambda: view.step_title.text() == "Shoulder rolls")
+    view.sound_button.setFocus()
+    qtbot.keyClick(view.sound_button, Qt.Key.Key_Space)
+    menu = view.sound_menu
+    qtbot.waitUntil(menu.isVisible)
+    inside = window.geometry()
+    assert inside.contains(menu.geometry()), (menu.geometry(), inside)
+    slider = view.volume.sliders["voice"]
+    assert QApplication.focusWidget() is slider
+    before = slider.value()
+    qtbot.keyClick(slider, Qt.Key.Key_Left)
+    assert slider.value() < before
+    assert window.settings.volumes.voice < 1.0
+    qtbot.keyClick(slider, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    assert window.stack.currentWidget() is view, "Esc closes the menu, not the session"
+
+
+def test_w_says_where_the_session_is_without_moving_it(window: MainWindow, qtbot: QtBot,
+                                                       clock: ManualClock) -> None:
+    start(window, qtbot)
+    advance(window, clock, 48 + 60 + 10)  # neck strokes (70 s), left side, 60 s left
+    assert window.presenter.player is not None
+    position = window.presenter.player.position
+    window.activateWindow()  # shortcuts need the window active (offscreen, after a popup)
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_W)
+    # With the voice off the answer is shown where the person is looking.
+    answer = "Neck strokes, left side. 1 minute left in this step. Next: Warm the lower back."
+    qtbot.waitUntil(lambda: answer in [m.short for m in window.messages.messages()])
+    assert window.presenter.player.position == position
+    assert window.presenter.state is State.RUNNING
