@@ -21,8 +21,9 @@ from backcare_desktop.session.player import (
 from backcare_desktop.session.snapshot import Snapshot, snapshot_at
 from backcare_desktop.session.timeline import Timeline
 
-FRAME_MS = 16
-"""The pacer's frame interval while a breathing step plays (about the display's rate)."""
+FRAME_MS = 33
+"""The pacer's frame interval while a breathing step plays: 30 a second moves the bubble
+and the ring by about a pixel at a time, and each frame repaints only what moved."""
 PREPARING_POLL_MS = 100
 
 

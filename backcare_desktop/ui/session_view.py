@@ -201,15 +201,20 @@ class SessionView(QWidget):
             self.ring.show_progress(snap.step_progress, "", step.breathing.words,
                                     (bubble_size(snap.phase.kind.value, snap.phase_fraction),
                                      word, count))
-            self.ring.setAccessibleDescription(f"{time_left} left in {step.title}; "
-                                               f"{word.lower()}, {count}")
+            _describe(self.ring, f"{time_left} left in {step.title}; {word.lower()}, {count}")
         else:
             self.ring.show_progress(snap.step_progress, time_left, "paused" if paused else "",
                                     None)
-            self.ring.setAccessibleDescription(f"{time_left} left in {step.title}")
+            _describe(self.ring, f"{time_left} left in {step.title}")
         self.bar.show_progress(snap.session_progress)
-        self.bar.setAccessibleDescription(f"{format_clock(snap.session_left)} left of the "
-                                          "session")
+        _describe(self.bar, f"{format_clock(snap.session_left)} left of the session")
+
+
+def _describe(widget: QWidget, text: str) -> None:
+    """Sets an accessible description when it changes: each change is an event for the
+    screen reader, and the view is drawn up to 30 times a second."""
+    if widget.accessibleDescription() != text:
+        widget.setAccessibleDescription(text)
 
 
 def _quiet_scroller(text: QWidget) -> QScrollArea:
