@@ -7,7 +7,7 @@ import pytest
 from backcare_desktop.routines.breathing import NAMED_PATTERNS
 from backcare_desktop.session.snapshot import snapshot_at, spoken_seconds
 from backcare_desktop.session.timeline import CueKind, Timeline
-from backcare_desktop.session.whereabouts import spoken_length, where_am_i
+from backcare_desktop.session.whereabouts import phrases, spoken_length, where_am_i
 
 
 def test_breathing_patterns_are_described_in_words() -> None:
@@ -50,11 +50,15 @@ def test_a_caption_lasts_as_long_as_its_speech(timeline: Timeline) -> None:
 def test_where_am_i_says_the_step_side_time_left_and_what_comes_next(
         timeline: Timeline) -> None:
     assert where_am_i(snapshot_at(timeline, 10.0)) == (
-        "Breathe. 30 seconds left in this step. Next: Strokes.")
+        "Breathe.", "30 seconds left in this step.", "Next: Strokes.")
     # Strokes (40-70 s) is two-sided and the last step.
     assert where_am_i(snapshot_at(timeline, 45.2)) == (
-        "Strokes, left side. 25 seconds left in this step. This is the last step.")
-    assert where_am_i(snapshot_at(timeline, 61.0)).startswith("Strokes, right side. 9 seconds")
+        "Strokes, left side.", "25 seconds left in this step.", "This is the last step.")
+    assert where_am_i(snapshot_at(timeline, 61.0))[:2] == ("Strokes, right side.",
+                                                           "9 seconds left in this step.")
+    # All but the time left can be made ahead.
+    assert phrases(timeline) == ["Breathe.", "Next: Strokes.", "Strokes, left side.",
+                                 "Strokes, right side.", "This is the last step."]
 
 
 def test_lengths_are_said_in_words_a_listener_expects() -> None:

@@ -39,7 +39,7 @@ from backcare_desktop.session.player import (
 )
 from backcare_desktop.session.snapshot import snapshot_at
 from backcare_desktop.session.timeline import Timeline
-from backcare_desktop.session.whereabouts import where_am_i
+from backcare_desktop.session.whereabouts import phrases, where_am_i
 from backcare_desktop.voice.prepare import ClipPreparer
 
 log = logging.getLogger(__name__)
@@ -219,8 +219,9 @@ class LiveSession:
         Returns the words, or "" before the session plays."""
         if not self._playing_or_paused():
             return ""
-        text = where_am_i(snapshot_at(self.timeline, self.player.position))
-        if not self.preparer.speak_aside(text, self._output.interject):
+        sentences = where_am_i(snapshot_at(self.timeline, self.player.position))
+        text = " ".join(sentences)
+        if not self.preparer.speak_aside(sentences, self._output.interject):
             self._notices.append(Notice(Level.INFO, text))
         return text
 
@@ -276,7 +277,7 @@ class LiveSession:
         player = self.player
         self._output.follow(self.mix, lambda: player.anchor)
         self.player.start(lead_in=self._output.lead_in)
-        self.preparer.warm_aside()
+        self.preparer.warm_aside(phrases(self.timeline))
 
     def _count_heard(self) -> None:
         """Adds the clock time since the last tick to the step playing, while playing."""

@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
 from backcare_desktop.audio.clips import CueClips
-from backcare_desktop.audio.signal import Samples, resample
+from backcare_desktop.audio.signal import RATE, Samples, resample
 from backcare_desktop.session.timeline import Timeline
 from backcare_desktop.voice.cache import ClipCache
 from backcare_desktop.voice.engines import (
@@ -32,6 +32,7 @@ from backcare_desktop.voice.engines import (
     VoiceProblem,
     VoiceUnavailable,
 )
+from backcare_desktop.voice.sound import join_sentences
 from backcare_desktop.voice.text import normalise_for_speech
 
 log = logging.getLogger(__name__)
@@ -132,30 +133,33 @@ class ClipPreparer:
                          name="voice-rush", daemon=True).start()
         return finished
 
-    def speak_aside(self, text: str, deliver: Callable[[Samples], None]) -> bool:
-        """Makes `text` with the fast voice (from the cache when it was said before) on a
-        thread of its own and hands the samples, at the mixer's rate, to `deliver`: an
-        answer wanted now ("where am I?"), which no cue waits behind. False when there is
-        no voice to say it with (voice off)."""
+    def speak_aside(self, sentences: Sequence[str], deliver: Callable[[Samples], None]) -> bool:
+        """Says `sentences` with the fast voice on a thread of their own and hands the
+        samples, at the mixer's rate, to `deliver`: an answer wanted now ("where am I?"),
+        which no cue waits behind. A sentence said before comes from the cache, so only
+        what changes (the time left) is made then. False when there is no voice to say it
+        with (voice off)."""
         fallback = self._fallback
         if fallback is None:
             return False
 
         def speak() -> None:
             try:
-                speech, _ = self._speech(text, fallback)
+                parts = [self._speech(sentence, fallback)[0] for sentence in sentences]
             except Exception as error:
-                log.warning("the %s voice cannot speak %r: %s", fallback.name, text, error)
+                log.warning("the %s voice cannot speak %r: %s", fallback.name, sentences, error)
                 return
-            deliver(resample(speech.samples, speech.rate))
+            deliver(join_sentences([resample(part.samples, part.rate) for part in parts],
+                                   RATE))
 
         threading.Thread(target=speak, name="voice-aside", daemon=True).start()
         return True
 
-    def warm_aside(self) -> None:
-        """Runs the fast voice once in the background, so the first `speak_aside` finds its
-        program and levelling code loaded and answers in a fraction of a second."""
-        self.speak_aside("Ready.", lambda _samples: None)
+    def warm_aside(self, sentences: Iterable[str]) -> None:
+        """Makes these sentences with the fast voice into the cache, in the background, so
+        a later `speak_aside` finds them (and the voice's program loaded) and answers in a
+        fraction of a second."""
+        self.speak_aside(list(dict.fromkeys(sentences)), lambda _samples: None)
 
     def run(self, progress: Progress | None = None) -> CueClips:
         began = time.perf_counter()
