@@ -66,7 +66,8 @@ class SessionView(QWidget):
         self.sound_button.setText("Sound")
         self.sound_button.setAccessibleName("Sound volumes")
         self.sound_button.setToolTip("Voice, tones and soundtrack volumes")
-        self.sound_menu = QMenu(self.sound_button)
+        self.sound_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.sound_menu = _InsideWindowMenu(self.sound_button)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(14, 10, 14, 10)
@@ -74,7 +75,8 @@ class SessionView(QWidget):
         action = QWidgetAction(self.sound_menu)
         action.setDefaultWidget(holder)
         self.sound_menu.addAction(action)
-        self.sound_button.clicked.connect(self.open_sound_menu)
+        self.sound_menu.aboutToShow.connect(self.volume.sliders["voice"].setFocus)
+        self.sound_button.setMenu(self.sound_menu)
         header.addWidget(self.sound_button)
         layout.addLayout(header)
 
@@ -155,21 +157,6 @@ class SessionView(QWidget):
         play.setIcon(icon("pause" if running else "play", self.palette_.accent_text))
         play.setAccessibleName("Pause" if running else "Resume")
 
-    def open_sound_menu(self) -> None:
-        """Opens the volumes under the Sound button, kept inside the window (a menu hung
-        from a button at the window's right edge would open past it), with the first
-        slider focused so the keyboard can set them at once."""
-        menu, button = self.sound_menu, self.sound_button
-        size = menu.sizeHint()
-        window = self.window()
-        left_top = window.mapToGlobal(QPoint(0, 0))
-        right = left_top.x() + window.width() - size.width()
-        bottom = left_top.y() + window.height() - size.height()
-        under = button.mapToGlobal(QPoint(button.width() - size.width(), button.height()))
-        menu.popup(QPoint(max(left_top.x(), min(under.x(), right)),
-                          max(left_top.y(), min(under.y(), bottom))))
-        self.volume.sliders["voice"].setFocus()
-
     def showEvent(self, event: QShowEvent) -> None:
         """Pause has the focus when a session comes up, so Space and Enter pause it."""
         super().showEvent(event)
@@ -208,6 +195,22 @@ class SessionView(QWidget):
             _describe(self.ring, f"{time_left} left in {step.title}")
         self.bar.show_progress(snap.session_progress)
         _describe(self.bar, f"{format_clock(snap.session_left)} left of the session")
+
+
+class _InsideWindowMenu(QMenu):
+    """A menu that opens inside its window: hung from a button at the window's right edge,
+    Qt would open it past the edge (180 px past, for the Sound menu)."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        owner = self.parentWidget()
+        if owner is None:
+            return
+        window = owner.window()
+        corner = window.mapToGlobal(QPoint(0, 0))
+        right = corner.x() + window.width() - self.width()
+        bottom = corner.y() + window.height() - self.height()
+        self.move(max(corner.x(), min(self.x(), right)), max(corner.y(), min(self.y(), bottom)))
 
 
 def _describe(widget: QWidget, text: str) -> None:
