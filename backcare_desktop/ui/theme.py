@@ -119,6 +119,7 @@ def stylesheet(p: Palette) -> str:
     QToolButton:hover {{ background: {p.accent_soft}; }}
     QToolButton:focus {{ background: {p.accent_soft}; }}
     QToolButton[role="primary"] {{ background: {p.accent}; border-radius: 32px; }}
+    QToolButton[role="primary"]:focus {{ border: 2px solid {p.text}; }}
     QToolButton[popupMode="2"] {{ padding: 6px 24px 6px 12px; border-radius: 10px;
                                  border: 1px solid {p.border}; }}
     QToolButton::menu-indicator {{ image: url({_chevron("down")}); width: 10px; height: 10px;
