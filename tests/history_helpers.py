@@ -24,10 +24,10 @@ TODAY = date(2026, 11, 26)
 
 
 def seed_month(history: History, today: date = TODAY) -> list[Entry]:
-    """Five weeks of sessions up to `today`: most days one, some two, a gap that breaks the
+    """Seven weeks of sessions up to `today`: most days one, some two, a gap that breaks the
     streak 5 days back, check-ins that improve after each session and over the weeks."""
     stored = []
-    for back in range(34, -1, -1):
+    for back in range(48, -1, -1):
         day = today - timedelta(days=back)
         if back in (5, 12, 13, 20, 27, 30) or (back % 9 == 4 and back > 5):
             continue
@@ -36,7 +36,7 @@ def seed_month(history: History, today: date = TODAY) -> list[Entry]:
         for n in range(sessions):
             when = datetime.combine(day, time(8 + 10 * n, 15 + back % 30))
             full = (back + n) % 3 != 0
-            before = None if back % 6 == 2 else min(10, 3 + (4 - week) // 2 + n)
+            before = None if back % 6 == 2 else min(10, 3 + (6 - week) // 2 + n)
             after = None if back % 5 == 3 else min(10, (before or 4) + 2 + (back % 2))
             stored.append(history.record(entry(
                 when, routine_id="full-back-care" if n else "desk-break",
