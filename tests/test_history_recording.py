@@ -16,7 +16,7 @@ from backcare_desktop.audio import output as output_module
 from backcare_desktop.cli import main
 from backcare_desktop.errors import Notice
 from backcare_desktop.history.recorder import SessionRecorder
-from backcare_desktop.history.store import Ending, Entry, History, open_history
+from backcare_desktop.history.store import Ending, Entry, History, history_path, open_history
 from backcare_desktop.session.live import LiveSession, SilentOutput, Stage
 from backcare_desktop.session.player import ManualClock
 from backcare_desktop.session.timeline import Timeline
@@ -184,3 +184,15 @@ def test_play_in_the_terminal_is_recorded_and_history_lists_it(
 def test_history_takes_one_form_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["history", "--json", "--csv"]) == 1
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_damaged_history_is_one_line_on_the_command_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x00not a database" * 300)
+    assert main(["history"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ("backcare-desktop: The history file was damaged; a new history "
+                            "was started.\n")
+    assert captured.out == "No sessions yet.\n"

@@ -346,6 +346,12 @@ class ComfortChart(QWidget):
         small.setPixelSize(12)
         painter.setFont(small)
         plot = QRectF(28, 26, self.width() - 40, self.height() - 50)
+        if not any(week.before is not None or week.after is not None for week in self.weeks):
+            painter.setPen(QColor(p.muted))
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             "Answer the check-in before and after a session\n"
+                             "to see how your back feels over the weeks.")
+            return
         for level in (0, 5, 10):
             y = plot.bottom() - plot.height() * level / 10
             painter.setPen(QPen(QColor(p.border), 1))
@@ -354,11 +360,6 @@ class ComfortChart(QWidget):
             painter.drawText(QRectF(0, y - 8, plot.left() - 8, 16),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                              str(level))
-        if not any(week.before is not None or week.after is not None for week in self.weeks):
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             "Answer the check-in before and after a session\n"
-                             "to see how your back feels over the weeks.")
-            return
         step = plot.width() / len(self.weeks)
         xs = [plot.left() + step * (index + 0.5) for index in range(len(self.weeks))]
         for x, week in zip(xs, self.weeks, strict=True):
