@@ -300,7 +300,10 @@ def _run_play(args: argparse.Namespace) -> int:
                           SoundSettings(tone_style=args.tones), output)
     record_to_history(session, args.ambient,
                       lambda notice: _say(f"backcare-desktop: {notice.short}", sys.stderr))
-    return play_in_terminal(session, output)
+    try:
+        return play_in_terminal(session, output)
+    finally:
+        session.stop()  # Ctrl+C ends it too, as stopped (and so in the history)
 
 
 def _run_history(args: argparse.Namespace) -> int:

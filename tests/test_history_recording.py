@@ -26,6 +26,16 @@ from tests.session_helpers import ClickVoice, quiet_sound, ready_ambient
 STARTED = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 
 
+def _start(session: LiveSession) -> None:
+    """Preparation runs on worker threads: this waits for it (it measures no timing)."""
+    deadline = time.monotonic() + 20
+    session.start()
+    while session.stage is not Stage.PLAYING:
+        assert time.monotonic() < deadline, f"never started: {session.stage}"
+        time.sleep(0.005)
+        session.tick()
+
+
 class _Played:
     """A session on a hand-moved clock with a recorder on it."""
 
@@ -38,13 +48,7 @@ class _Played:
                                         comfort_before=4, now=lambda: STARTED)
 
     def start(self) -> None:
-        """Preparation runs on worker threads: this waits for it (it measures no timing)."""
-        deadline = time.monotonic() + 20
-        self.session.start()
-        while self.session.stage is not Stage.PLAYING:
-            assert time.monotonic() < deadline, f"never started: {self.session.stage}"
-            time.sleep(0.005)
-            self.session.tick()
+        _start(self.session)
 
     def advance(self, seconds: float) -> None:
         for _ in range(round(seconds / 0.5)):
@@ -153,12 +157,7 @@ class _QuietOutput(SilentOutput):
 def test_play_in_the_terminal_is_recorded_and_history_lists_it(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     def play_a_little(session: LiveSession, output: _QuietOutput) -> int:
-        session.start()
-        deadline = time.monotonic() + 20
-        while session.stage is not Stage.PLAYING:  # waits for preparation, times nothing
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
-            session.tick()
+        _start(session)
         for _ in range(24):
             output.clock.advance(0.5)  # type: ignore[attr-defined]
             session.tick()
@@ -196,3 +195,16 @@ def test_a_damaged_history_is_one_line_on_the_command_line(
     assert captured.err == ("backcare-desktop: The history file was damaged; a new history "
                             "was started.\n")
     assert captured.out == "No sessions yet.\n"
+
+
+def test_play_ended_with_ctrl_c_is_recorded_as_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(session: LiveSession, output: _QuietOutput) -> int:
+        _start(session)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output_module, "AudioOutput", _QuietOutput)
+    monkeypatch.setattr("backcare_desktop.terminal.play_in_terminal", interrupted)
+    assert main(["play", "desk-break", "--voice", "none", "--ambient", "none"]) == 130
+    history, _ = open_history()
+    [entry] = history.entries()
+    assert (entry.ending, entry.soundtrack) == (Ending.STOPPED, "None")

@@ -176,12 +176,11 @@ class HistoryView(QWidget):
         """Reads the history again and shows it as of `today` (the local date by default)."""
         today = today or date.today()
         self.entries = self._read()
-        self.week.days = week_minutes(self.entries, today)
-        self.week.today = today
+        self.week.show_days(week_minutes(self.entries, today), today)
         days = streak(self.entries, today)
         self.streak_value.setText(f"{days} day{'' if days == 1 else 's'}")
         self.month_value.setText(f"{round(month_minutes(self.entries, today))} min")
-        self.chart.weeks = weekly_comfort(self.entries, today)
+        self.chart.show_weeks(weekly_comfort(self.entries, today))
         self.list.clear()
         for entry in self.entries:
             steps = f"{entry.steps_done} of {entry.steps_total}" + (
@@ -207,8 +206,6 @@ class HistoryView(QWidget):
         self.export_button.setEnabled(bool(self.entries))
         self.delete_all_button.setEnabled(bool(self.entries))
         self._on_selection()
-        self.week.update()
-        self.chart.update()
 
     def _read(self) -> list[Entry]:
         if self.history is None:
@@ -286,6 +283,10 @@ class HistoryView(QWidget):
                                             f"{path.name}.", str(path)))
 
 
+def _mean(value: float | None) -> str:
+    return "no answer" if value is None else f"{value:.1f}"
+
+
 class WeekStrip(QWidget):
     """Monday to Sunday as circles: filled on a day with a session, its minutes inside;
     today ringed."""
@@ -297,6 +298,13 @@ class WeekStrip(QWidget):
         self.palette_ = LIGHT
         self.setMinimumHeight(74)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("This week")
+
+    def show_days(self, days: list[tuple[date, float]], today: date) -> None:
+        self.days, self.today = days, today
+        self.setAccessibleDescription(", ".join(
+            f"{day:%A} {round(minutes)} minutes" for day, minutes in days))
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.days:
@@ -323,8 +331,6 @@ class WeekStrip(QWidget):
                 painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
                                         2 * radius), Qt.AlignmentFlag.AlignCenter,
                                  str(max(1, round(minutes))))
-        self.setAccessibleDescription(", ".join(
-            f"{day:%A} {round(minutes)} minutes" for day, minutes in self.days))
 
 
 class ComfortChart(QWidget):
@@ -337,6 +343,14 @@ class ComfortChart(QWidget):
         self.palette_ = LIGHT
         self.setMinimumSize(320, 170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Comfort before and after sessions, week by week")
+
+    def show_weeks(self, weeks: list[WeekComfort]) -> None:
+        self.weeks = weeks
+        self.setAccessibleDescription("; ".join(
+            f"week of {week.monday:%d %B}: before {_mean(week.before)}, after "
+            f"{_mean(week.after)}" for week in weeks))
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = self.palette_
