@@ -31,7 +31,6 @@ from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.session.player import (
     Clock,
     Event,
-    Finished,
     Player,
     State,
     StateChanged,
@@ -121,8 +120,7 @@ class LiveSession:
         """Session-clock times of the underruns in the last UNDERRUN_WINDOW_SECONDS."""
         self._heard_by_step = [0.0] * len(timeline.steps)
         self._last_heard_at: float | None = None
-        self._reached = 0
-        """Steps the session has moved past: all of them once it has finished."""
+        self._furthest_step = 0
         preparer.start()
 
     # What the views read ----------------------------------------------------------------
@@ -147,16 +145,19 @@ class LiveSession:
     @property
     def steps_done(self) -> int:
         """Steps played for at least nine tenths of their length."""
-        return sum(heard >= 0.9 * step.duration
-                   for heard, step in zip(self._heard_by_step, self.timeline.steps,
-                                          strict=True))
+        return sum(self._done())
 
     @property
     def steps_skipped(self) -> int:
-        """Steps the session moved past (by a skip or a seek) before they were done."""
-        return sum(heard < 0.9 * step.duration
-                   for heard, step in zip(self._heard_by_step[:self._reached],
-                                          self.timeline.steps, strict=False))
+        """Steps the session moved past without playing them through (skipped, or sought
+        over); those it never reached before it stopped are not counted."""
+        passed = len(self.timeline.steps) if self.stage is Stage.FINISHED else (
+            self._furthest_step)
+        return passed - sum(self._done()[:passed])
+
+    def _done(self) -> list[bool]:
+        return [heard >= 0.9 * step.duration
+                for heard, step in zip(self._heard_by_step, self.timeline.steps, strict=True)]
 
     def speech_seconds(self, text: str) -> float | None:
         """How long the voice says `text`; None before its clip is made."""
@@ -310,10 +311,6 @@ class LiveSession:
                              "Closing other programs helps."))
 
     def _on_player_event(self, event: Event) -> None:
-        if isinstance(event, StepChanged):
-            self._reached = max(self._reached, event.step.index)
-        elif isinstance(event, Finished):
-            self._reached = len(self.timeline.steps)
         if isinstance(event, StateChanged):
             stage = {State.RUNNING: Stage.PLAYING, State.PAUSED: Stage.PAUSED,
                      State.FINISHED: Stage.FINISHED}.get(event.state)
@@ -321,6 +318,8 @@ class LiveSession:
                 self._end(Stage.FINISHED)
             elif stage is not None:
                 self._set_stage(stage, event.reason)
+        elif isinstance(event, StepChanged):
+            self._furthest_step = max(self._furthest_step, event.step.index)
         self._emit(event)
 
     def _fail(self, error: BackCareError) -> None:
