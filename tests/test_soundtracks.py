@@ -84,7 +84,10 @@ import json, resource, sys, time
 from pathlib import Path
 from backcare_desktop.audio import decode
 from backcare_desktop.audio.ambient import AmbientError, decode_file, loudness
+from backcare_desktop.audio.loudness import LoudnessMeter
 import numpy as np
+
+LoudnessMeter()  # loads pyloudnorm and scipy, which load on first use: imports, not decoding
 
 def kb(key):
     for line in Path("/proc/self/status").read_text().splitlines():
