@@ -77,6 +77,15 @@ class RoutineChoices(_Model):
                          description="A bundled soundtrack id, 'none', or a file path.")
 
 
+class ResumePoint(_Model):
+    """Where a stopped session was, with the choices it ran with, so that "Resume where you
+    left off" plays the same session again from that step, also after a restart."""
+
+    routine_id: str = Field(min_length=1)
+    position: float = Field(ge=0)
+    choices: RoutineChoices = Field(default_factory=RoutineChoices)
+
+
 class Settings(_Model):
     version: int = SETTINGS_VERSION
     theme: Literal["system", "light", "dark"] = Field(
@@ -91,6 +100,7 @@ class Settings(_Model):
     routines: dict[str, RoutineChoices] = Field(default_factory=dict)
     soundtracks: list[str] = Field(default_factory=list,
                                    description="The person's own audio files, by path.")
+    resume: ResumePoint | None = Field(None, description="Where the last stopped session was.")
 
     def choices_for(self, routine_id: str) -> RoutineChoices:
         return self.routines.get(routine_id) or RoutineChoices()

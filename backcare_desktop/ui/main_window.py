@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -40,8 +41,14 @@ from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
-from backcare_desktop.session.timeline import Adjustments, Timeline, compile_timeline
+from backcare_desktop.session.timeline import (
+    AdjustmentError,
+    Adjustments,
+    Timeline,
+    compile_timeline,
+)
 from backcare_desktop.settings import (
+    ResumePoint,
     RoutineChoices,
     Settings,
     heal,
@@ -60,6 +67,13 @@ from backcare_desktop.voice.engines import SilentEngine, SpeechEngine, create_en
 from backcare_desktop.voice.prepare import ClipPreparer
 
 PREVIEW_SECONDS = 8
+SMALLEST = (720, 500)
+"""The window's minimum size: it fits a 1366x768 laptop, and 1920x1080 at 200% (960x540
+logical pixels, less a panel). Everything still fits at 800x560 (a test checks)."""
+PREFERRED = (1180, 780)
+RELOAD_DELAY_MS = 300
+"""Editors save in bursts (write, rename, touch): the routine folder is read once they are
+done."""
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
 
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="window-worker")
@@ -70,6 +84,7 @@ class _Relay(QObject):
     """Carries results from worker threads to the window's thread."""
 
     notice = Signal(Notice)
+    soundtrack_problem = Signal(str)
     preview_ready = Signal(object, int)
     soundtrack_kept = Signal(object)
 
@@ -80,8 +95,7 @@ class MainWindow(QMainWindow):
                  log_path: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Back Care")
-        self.resize(1180, 780)
-        self.setMinimumSize(900, 620)
+        self._fit_to_screen()
         self.settings = settings
         self.library = library
         self._save_enabled = save
@@ -100,6 +114,17 @@ class MainWindow(QMainWindow):
         self.relay.preview_ready.connect(self._play_preview)
         self.relay.soundtrack_kept.connect(self._on_soundtrack_kept)
         self.media: MediaControls | None = None
+        self._resume_at: float | None = None
+        self._session_choices = RoutineChoices()
+        """The choices the session under way runs with: a resume point keeps them."""
+        """Where the session being started should begin: a resumed one's step."""
+        self._watcher = QFileSystemWatcher(self)
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(RELOAD_DELAY_MS)
+        self._reload_soon.timeout.connect(self.reload_library)
+        self._watcher.directoryChanged.connect(self._reload_soon.start)
+        self._watcher.fileChanged.connect(self._reload_soon.start)
 
         self.stack = QStackedWidget()
         self.library_page = LibraryPage()
@@ -124,6 +149,7 @@ class MainWindow(QMainWindow):
         self._save_soon.setInterval(400)
         self._save_soon.timeout.connect(self._save)
 
+        self.relay.soundtrack_problem.connect(self.library_page.setup.show_soundtrack_problem)
         self._connect()
         self._shortcuts()
         self.apply_theme()
@@ -131,6 +157,17 @@ class MainWindow(QMainWindow):
         self.session_view.volume.show_volumes(settings.volumes)
         self.session_view.captions = settings.captions
         self.refresh_library()
+        self._watch_user_folders()
+        self.library_page.list.focus_current()
+
+    def _fit_to_screen(self) -> None:
+        """Opens at a comfortable size that fits the screen it opens on, whatever its
+        scale: never larger than 90% of the free area, never smaller than SMALLEST unless
+        the screen itself is."""
+        free = self.screen().availableGeometry()
+        self.setMinimumSize(min(SMALLEST[0], free.width()), min(SMALLEST[1], free.height()))
+        self.resize(max(min(PREFERRED[0], round(free.width() * 0.9)), self.minimumWidth()),
+                    max(min(PREFERRED[1], round(free.height() * 0.9)), self.minimumHeight()))
 
     # Wiring -----------------------------------------------------------------------------------
 
@@ -139,6 +176,9 @@ class MainWindow(QMainWindow):
         page.selected.connect(self.select_routine)
         page.start_requested.connect(self.start_routine)
         page.settings_requested.connect(self.open_settings)
+        page.reload_requested.connect(self.reload_library)
+        page.resume_bar.resume.connect(self.resume)
+        page.resume_bar.forget.connect(self.forget_resume)
         setup.choices_changed.connect(self._on_choices_changed)
         setup.fit_requested.connect(self._on_fit_requested)
         setup.volume.changed.connect(lambda: self._on_volumes_changed(setup.volume))
@@ -146,6 +186,7 @@ class MainWindow(QMainWindow):
             lambda: self._on_volumes_changed(self.session_view.volume))
         setup.preview_requested.connect(self.preview_soundtrack)
         setup.add_soundtrack_requested.connect(self.add_soundtrack_dialog)
+        setup.remove_soundtrack_requested.connect(self.remove_soundtrack)
         self.session_view.command.connect(self._on_command)
         self.presenter.changed.connect(self._render_session)
         self.presenter.state_changed.connect(self.session_view.show_state)
@@ -157,6 +198,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):  # follow the desktop when it switches light and dark
             app.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
+            app.focusChanged.connect(self._show_focused)
 
     def _shortcuts(self) -> None:
         def add(keys: Sequence[QKeySequence | Qt.Key | str], action: object,
@@ -170,7 +212,6 @@ class MainWindow(QMainWindow):
 
         self._session_shortcuts: list[QShortcut] = []
         self._end_shortcuts: list[QShortcut] = []
-        add([Qt.Key.Key_Space], self._on_space)
         add([Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_MediaPlay, Qt.Key.Key_MediaPause],
             self.play_pause)
         add([Qt.Key.Key_Left, Qt.Key.Key_MediaPrevious], self.presenter.previous_step, True)
@@ -199,6 +240,69 @@ class MainWindow(QMainWindow):
 
     def refresh_library(self) -> None:
         self.library_page.show_library(self.library, self._seconds)
+        self._show_resume_point()
+        self._set_tab_order()
+
+    def reload_library(self) -> None:
+        """Reads the routine folders again (Reload, or the user folder changed): a fixed
+        file becomes a card, a broken one a greyed card, and the choices that no longer fit
+        are forgotten, one line each."""
+        self.library = self.library.reloaded()
+        for line in heal(self.settings, self.library):
+            self.show_message(line, Level.WARNING)
+        setup = self.library_page.setup
+        current = setup.routine_id
+        setup.routine_id = ""  # shown again, from the file as it is now
+        if self.warmer is not None:
+            self.warmer.cancel()
+            self.warmer = None
+        self.refresh_library()
+        if current and self.library.find(current) is None:
+            self.show_message(f"The routine that was selected is gone; showing "
+                              f"{setup.routine.title if setup.routine else 'another'}.")
+        self.report_broken_files()
+        self._watch_user_folders()
+        self._save_soon.start()
+
+    def report_broken_files(self) -> None:
+        """One line for all the files that did not load, counted by file."""
+        broken = {problem.path for problem in self.library.problems}
+        if broken:
+            self.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} "
+                              "could not be loaded; see the greyed cards.", Level.WARNING)
+
+    def _watch_user_folders(self) -> None:
+        """Watches the user's routine folders and their files (an editor may save in place,
+        which only the file's own watch sees)."""
+        watched = self._watcher.directories() + self._watcher.files()
+        if watched:
+            self._watcher.removePaths(watched)
+        paths = [str(folder) for folder, bundled in self.library.folders
+                 if not bundled and folder.is_dir()]
+        paths += [str(file) for folder, bundled in self.library.folders if not bundled
+                  and folder.is_dir() for file in sorted(folder.glob("*.toml"))]
+        if paths:
+            self._watcher.addPaths(paths)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows reading order on every screen: the library's left column, then the
+        panel top to bottom; the session's header, then its controls; the end screen's
+        buttons. Hidden pages drop out of the chain by themselves."""
+        view = self.session_view
+        stops = [*self.library_page.focus_stops(), view.sound_button,
+                 *view.buttons.values(), self.end_view.library_button,
+                 self.end_view.again_button]
+        for first, second in pairwise(stops):
+            QWidget.setTabOrder(first, second)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A control reached by Tab is scrolled into view, whichever list holds it."""
+        if new is None:
+            return
+        for area in (self.library_page.list, self.library_page.setup.scroll_area):
+            inner = area.widget()
+            if inner is not None and inner.isAncestorOf(new):
+                area.ensureWidgetVisible(new, 8, 8)
 
     def _seconds(self, routine: Routine) -> float:
         return self._timeline(routine).duration
@@ -242,14 +346,55 @@ class MainWindow(QMainWindow):
         if routine is None or (routine_id == self.library_page.setup.routine_id
                                and self.warmer is not None):
             return
-        choices = self.settings.choices_for(routine_id)
-        self.library_page.setup.show_routine(routine, choices, self._durations(routine, choices),
-                                             self._soundtrack_options())
+        self._show_routine(routine, self.settings.choices_for(routine_id))
         self._warm(routine)
 
+    def _show_routine(self, routine: Routine, choices: RoutineChoices) -> None:
+        setup = self.library_page.setup
+        setup.show_routine(routine, choices, self._durations(routine, choices),
+                           self._soundtrack_options())
+        self._report_missing_soundtracks()
+        self._set_tab_order()
+
     def _soundtrack_options(self) -> list[tuple[str, str]]:
-        return [(path, Path(path).stem.replace("_", " ")) for path in self.settings.soundtracks
-                if Path(path).exists()]
+        """The person's soundtracks; one whose file went missing stays listed, marked, so
+        that it can be removed (it is never swapped for another without a word)."""
+        return [(path, _soundtrack_title(path) + ("" if Path(path).exists() else " (missing)"))
+                for path in self.settings.soundtracks]
+
+    def _report_missing_soundtracks(self) -> None:
+        missing = [_soundtrack_title(path) for path in self.settings.soundtracks
+                   if not Path(path).exists()]
+        self.library_page.setup.show_soundtrack_problem(
+            f"The file of your soundtrack \u201c{missing[0]}\u201d is gone (deleted or moved): "
+            "choose Remove, or add it again." if len(missing) == 1 else
+            f"The files of {len(missing)} of your soundtracks are gone (deleted or moved): "
+            "choose each and Remove it, or add them again." if missing else "")
+
+    def remove_soundtrack(self, name: str) -> None:
+        """Forgets one of the person's soundtracks, deletes the copy the app kept, and
+        gives every routine that used it the default soundtrack."""
+        if name in self.settings.soundtracks:
+            self.settings.soundtracks.remove(name)
+        kept = Path(name)
+        if kept.parent == user_soundtracks_dir():
+            try:
+                kept.unlink(missing_ok=True)
+            except OSError as error:
+                self.show_message(f"Could not delete the copy of {kept.name}: "
+                                  f"{error.strerror or error}", Level.WARNING)
+        default = RoutineChoices.model_fields["ambient"].default
+        for routine_id, choices in self.settings.routines.items():
+            if choices.ambient == name:
+                self.settings.routines[routine_id] = choices.model_copy(
+                    update={"ambient": default})
+        self._ambients.pop(name, None)
+        setup = self.library_page.setup
+        if setup.routine is not None:
+            self._show_routine(setup.routine, self.settings.choices_for(setup.routine_id))
+            self._on_choices_changed()
+        self.library_page.setup.ambient.setFocus()
+        self._save_soon.start()
 
     def _warm(self, routine: Routine) -> None:
         """Starts making the routine's voice (into the cache) and its soundtrack, in the
@@ -327,7 +472,7 @@ class MainWindow(QMainWindow):
             try:
                 bed = future.result()
             except AmbientError as error:
-                self.relay.notice.emit(Notice.of(error))
+                self.relay.soundtrack_problem.emit(f"Cannot preview: {error.short}")
                 return
             self.relay.preview_ready.emit(bed.block(0, PREVIEW_SECONDS * RATE) * gain, RATE)
 
@@ -357,8 +502,8 @@ class MainWindow(QMainWindow):
         try:
             kept, bed = future.result()
         except AmbientError as error:
-            self.show_message(f"Could not add the soundtrack: {error.short}", Level.WARNING,
-                              error.detail)
+            self.library_page.setup.show_soundtrack_problem(
+                f"Could not add the soundtrack: {error.short}")
             return
         decoded: Future[Ambient] = Future()
         decoded.set_result(bed)
@@ -369,17 +514,17 @@ class MainWindow(QMainWindow):
         if setup.routine is not None:
             choices = setup.choices().model_copy(update={"ambient": str(kept)})
             self.settings.routines[setup.routine_id] = choices
-            setup.show_routine(setup.routine, choices, self._durations(setup.routine, choices),
-                               self._soundtrack_options())
+            self._show_routine(setup.routine, choices)
             self._on_choices_changed()
         self.show_message(f"Added the soundtrack {kept.stem}.")
         self._save_soon.start()
 
     # The session ------------------------------------------------------------------------------
 
-    def start_routine(self, routine_id: str) -> None:
-        """Starts a session with the remembered choices; it plays as soon as its first
-        minute of voice and its soundtrack are ready."""
+    def start_routine(self, routine_id: str, choices: RoutineChoices | None = None,
+                      at: float = 0.0) -> None:
+        """Starts a session with the remembered choices (or `choices`, from `at` seconds);
+        it plays as soon as its first minute of voice and its soundtrack are ready."""
         if routine_id != self.library_page.setup.routine_id:
             self.select_routine(routine_id)
         routine = self._routine(self.library_page.setup.routine_id)
@@ -387,10 +532,12 @@ class MainWindow(QMainWindow):
             return
         if self.warmer is not None:
             self.warmer.cancel()
-        timeline = self._timeline(routine)
+        choices = choices or self.settings.choices_for(routine.id)
+        timeline = self._timeline(routine, choices)
         sound = SoundSettings(volumes=self._volumes(),
                               tone_style=ToneStyle(self.settings.tone_style))
-        choices = self.settings.choices_for(routine.id)
+        self._resume_at = at or None
+        self._session_choices = choices
         session = LiveSession(timeline, ClipPreparer(timeline, self.engine(),
                                                      self.settings.speaking_rate),
                               self._ambient(choices.ambient), sound, self._output)
@@ -406,6 +553,7 @@ class MainWindow(QMainWindow):
             self.preview.stop()
             self.preview.session_active = True
             self.stack.setCurrentWidget(self.session_view)
+            self.session_view.buttons["play"].setFocus()  # Space and Enter pause
             if self.settings.start_fullscreen:
                 self.showFullScreen()
         elif stage is Stage.FINISHED:
@@ -431,6 +579,10 @@ class MainWindow(QMainWindow):
             self._on_finished()
 
     def _render_session(self) -> None:
+        if self._resume_at is not None and self.presenter.stage is Stage.PLAYING:
+            at, self._resume_at = self._resume_at, None
+            self.presenter.seek(at)  # once the player has started (it starts at 0)
+            return
         snap = self.presenter.snapshot()
         timeline = self.presenter.timeline
         if snap is None or timeline is None:
@@ -444,13 +596,6 @@ class MainWindow(QMainWindow):
                    "play": self.presenter.toggle_pause, "next": self.presenter.next_step,
                    "stop": self.stop_session}
         actions[name]()
-
-    def _on_space(self) -> None:
-        focused = QApplication.focusWidget()
-        if isinstance(focused, QAbstractButton) and focused.isVisible():
-            focused.animateClick()  # Space presses the button that has the focus
-        else:
-            self.play_pause()
 
     def play_pause(self) -> None:
         """The media keys and the desktop's media panel: whatever has the focus."""
@@ -467,12 +612,73 @@ class MainWindow(QMainWindow):
             self.stop_session()
 
     def stop_session(self) -> None:
-        """Stops at once, asks nothing; the choices are already saved."""
+        """Stops at once and asks nothing: the library offers to resume where it was."""
+        self._keep_resume_point()
         self.presenter.stop()
         self.show_library()
 
+    def _keep_resume_point(self) -> None:
+        """Remembers (and saves at once) where a session under way was, with its choices."""
+        session = self.presenter.session
+        if session is None or session.stage not in (Stage.PLAYING, Stage.PAUSED):
+            return
+        position = session.player.position
+        if 0 < position < session.timeline.duration:
+            self.settings.resume = ResumePoint(routine_id=session.timeline.routine_id,
+                                               position=position,
+                                               choices=self._session_choices)
+            self._save()
+            self._show_resume_point()
+
+    def _resume_step(self) -> tuple[Routine, Timeline, int] | None:
+        """The routine, timeline and step index of the resume point, if it still fits."""
+        point = self.settings.resume
+        routine = self._routine(point.routine_id) if point else None
+        if point is None or routine is None:
+            return None
+        try:
+            timeline = self._timeline(routine, point.choices)
+        except AdjustmentError:  # the routine changed under it
+            return None
+        index = next((step.index for step in reversed(timeline.steps)
+                      if step.start <= point.position), 0)
+        return routine, timeline, index
+
+    def _show_resume_point(self) -> None:
+        found = self._resume_step()
+        text = ""
+        if found is not None:
+            routine, timeline, index = found
+            step = timeline.steps[index]
+            text = (f"{routine.title}: step {index + 1} of {len(timeline.steps)}, "
+                    f"\u201c{step.step.title}\u201d ({format_clock(step.start)} of "
+                    f"{format_clock(timeline.duration)})")
+        self.library_page.resume_bar.show_point(text)
+
+    def resume(self) -> None:
+        """Starts the stopped session again at the start of the step it was in, with the
+        choices it ran with."""
+        found = self._resume_step()
+        if found is None or self.settings.resume is None:
+            return
+        routine, timeline, index = found
+        self.start_routine(routine.id, self.settings.resume.choices,
+                           at=timeline.steps[index].start)
+
+    def forget_resume(self) -> None:
+        self.settings.resume = None
+        self._show_resume_point()
+        self.library_page.list.focus_current()
+        self._save()
+
     def _on_finished(self) -> None:
         session = self.presenter.session
+        point = self.settings.resume
+        if session is not None and point is not None and (
+                point.routine_id == session.timeline.routine_id):
+            self.settings.resume = None  # done: nothing left to resume
+            self._show_resume_point()
+            self._save_soon.start()
         if session is not None:
             timeline = session.timeline
             played = session.seconds_spent > 0  # a still picture (screenshots) played nothing
@@ -513,7 +719,7 @@ class MainWindow(QMainWindow):
         if self.isFullScreen():
             self.showNormal()
         self.stack.setCurrentWidget(self.library_page)
-        self.library_page.list.setFocus()
+        self.library_page.list.focus_current()
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -596,15 +802,21 @@ class MainWindow(QMainWindow):
                 self.show_message(f"Could not save your settings: {error}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter presses the focused button (buttons outside dialogs pass it on to here)."""
-        focused = QApplication.focusWidget()
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(focused, QAbstractButton)):
+        """Keys the focused control did not want end up here. Enter presses the focused
+        button (buttons outside dialogs pass it on); Space starts or pauses, since no
+        control took it (buttons, cards, lists and fields all take Space themselves)."""
+        focused = self.focusWidget()
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused,
+                                                                       QAbstractButton):
             focused.animateClick()
-            return
-        super().keyPressEvent(event)
+        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.play_pause()
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._keep_resume_point()  # quitting mid-session: the place is kept too
         self.presenter.close()
         self.preview.stop()
         if self.warmer is not None:
@@ -636,10 +848,7 @@ def launch(argv: list[str]) -> int:
         window.show_message(line, Level.WARNING)
     if forgotten:
         window.save_settings_soon()  # the forgotten choices stay forgotten
-    broken = {problem.path for problem in window.library.problems}
-    if broken:
-        window.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} could "
-                            "not be loaded; see the greyed cards.", Level.WARNING)
+    window.report_broken_files()
     window.show()
     try:
         code = app.exec()
@@ -647,3 +856,7 @@ def launch(argv: list[str]) -> int:
         output.close()
         uninstall()
     return int(code)
+
+
+def _soundtrack_title(path: str) -> str:
+    return Path(path).stem.replace("_", " ")

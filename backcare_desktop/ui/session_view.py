@@ -61,7 +61,6 @@ class SessionView(QWidget):
         self.sound_button.setText("Sound")
         self.sound_button.setAccessibleName("Sound volumes")
         self.sound_button.setToolTip("Voice, tones and soundtrack volumes")
-        self.sound_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sound_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.sound_button)
         holder = QWidget()
@@ -113,7 +112,6 @@ class SessionView(QWidget):
             button = QToolButton()
             button.setAccessibleName(accessible)
             button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             primary = name == "play"
             button.setIconSize(QSize(40, 40) if primary else QSize(26, 26))
             if primary:

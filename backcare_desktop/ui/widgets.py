@@ -45,7 +45,7 @@ class Illustration(QWidget):
         self._palette = LIGHT
         self.mirrored = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(140, 140)
 
     def show_illustration(self, name: str, palette: Palette, mirrored: bool = False) -> None:
         """`mirrored` turns the figure round for the right side of a two-sided step."""
@@ -81,7 +81,7 @@ class StepRing(QWidget):
         self.breath: tuple[float, str, str] | None = None
         """While breathing: (bubble size 0..1, phase word, count) for the pacer inside."""
         self.palette_ = LIGHT
-        self.setMinimumSize(220, 220)
+        self.setMinimumSize(140, 140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
