@@ -414,3 +414,53 @@ def test_the_end_screen_tells_the_time_played_and_the_steps_done(
     assert window.end_view.summary.text() == (
         f"Desk break: neck and shoulders  ·  {format_clock(played)} of "
         f"{format_clock(timeline.duration)}  ·  4 of 5 steps")
+
+
+def test_a_fixed_routine_file_appears_without_a_restart(window: MainWindow, qtbot: QtBot,
+                                                        user_routines: Path) -> None:
+    from tests.conftest import VALID_ROUTINE
+
+    page = window.library_page
+    assert len(page.list.broken) == 1
+    (user_routines / "broken.toml").write_text(VALID_ROUTINE)  # fixed in an editor
+    qtbot.waitUntil(lambda: "Tiny" in [card.accessibleName() for card in page.list.cards])
+    assert page.list.broken == []
+    (user_routines / "two.toml").write_text('id = "two"\ntitle = 5\nsteps = 1\n')
+    page.reload_button.setFocus()
+    qtbot.keyClick(page.reload_button, Qt.Key.Key_Space)  # Reload, from the keyboard
+    qtbot.waitUntil(lambda: len(page.list.broken) == 1)
+    assert len(window.library.problems) > 1, "two problems, in one file"
+    qtbot.waitUntil(lambda: any(message.short.startswith("1 routine file could not be loaded")
+                                for message in window.messages.messages()))
+
+
+def test_each_duration_says_its_range_in_seconds(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window.library_page.list.set_current(2)  # full back care: settle in is 60 to 180 s
+    setup = window.library_page.setup
+    texts = [widget.text() for widget in setup.steps_box.findChildren(QLabel)]
+    assert texts[:2] == ["Settle in", "60 to 180 s"]
+    assert setup._spins["settle"].accessibleDescription() == "60 to 180 seconds"
+
+
+def test_the_settings_dialog_has_no_stock_icons_and_tabs_in_reading_order(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from backcare_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    buttons = dialog.findChildren(QPushButton)
+    # Desktops whose theme puts icons on dialog buttons (the green tick and red
+    # cross) are told not to by the stylesheet; offscreen there are none to begin with.
+    assert buttons and all(button.icon().isNull() for button in buttons)
+    dialog.voice.setFocus()
+    order = [dialog.voice]
+    for _ in range(7):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        order.append(dialog.focusWidget())
+    assert order[:7] == [dialog.voice, dialog.rate, buttons[0], dialog.master, dialog.tones,
+                         dialog.theme, dialog.fullscreen]

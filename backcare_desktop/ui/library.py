@@ -303,6 +303,7 @@ class LibraryPage(QWidget):
         self.settings_button.setToolTip("Voice, sound, theme and captions (Ctrl+,)")
         self.settings_button.clicked.connect(self.settings_requested)
         header.addWidget(self.reload_button, alignment=Qt.AlignmentFlag.AlignTop)
+        header.addSpacing(6)
         header.addWidget(self.settings_button, alignment=Qt.AlignmentFlag.AlignTop)
         left.addLayout(header)
         left.addSpacing(12)

@@ -44,15 +44,15 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
         return _shoot(app, window, routine, at, out, size, view)
 
 
-def save_every_screenshot(routine: Routine, at: float, folder: Path,
-                          scale: float = 1.0) -> list[str]:
-    """Every view at every size that fits the window at this scale, in both themes, as
+def save_every_screenshot(routine: Routine, at: float, folder: Path, scale: float = 1.0,
+                          sizes: tuple[tuple[int, int], ...] = SIZES) -> list[str]:
+    """Every view at each of `sizes` that fits the window at this scale, in both themes, as
     `view-theme-WxH.png` in `folder`; returns the problems found, each naming its image."""
     app = _application(scale)
     problems: list[str] = []
     for theme_name in THEMES:
         with _window(app, routine, theme_name) as window:
-            for width, height in SIZES:
+            for width, height in sizes:
                 if width / scale < SMALLEST[0] or height / scale < SMALLEST[1]:
                     continue
                 for view in VIEWS:

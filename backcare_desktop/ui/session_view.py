@@ -47,10 +47,10 @@ class SessionView(QWidget):
         layout.setSpacing(10)
 
         header = QHBoxLayout()
-        self.routine_title = label("", "eyebrow")
+        self.routine_title = label("", "eyebrow", wrap=True)  # a long name wraps, never cut
         self.step_count = label("", "muted")
         self.session_left = label("", "muted")
-        header.addWidget(self.routine_title)
+        header.addWidget(self.routine_title, 1)
         header.addSpacing(12)
         header.addWidget(self.step_count)
         header.addStretch()
@@ -198,7 +198,7 @@ class EndView(QWidget):
         heading = label("Well done.", "h1")
         heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(heading)
-        self.summary = label("", "muted")
+        self.summary = label("", "muted", wrap=True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.summary)
         advice = label("Take a moment before you get up. Roll to your side, and rise slowly.",
