@@ -34,6 +34,8 @@ def long_routine() -> Routine:
     path.write_text(text)
     routine = resolve_routine(str(path))
     assert isinstance(routine, Routine) and len(routine.title) > 90
+    assert routine.safety_note.split(". ")[-1].startswith("Get urgent help"), \
+        "the note ends on its red-flag sentence, which the check sees whole"
     return routine
 
 

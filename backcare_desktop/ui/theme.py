@@ -160,6 +160,7 @@ def stylesheet(p: Palette) -> str:
     QSlider::sub-page:horizontal {{ background: {p.accent}; border-radius: 2px; }}
     QSlider::handle:horizontal {{ background: {p.surface}; border: 2px solid {p.accent};
                   width: 14px; height: 14px; margin: -7px 0; border-radius: 9px; }}
+    QSlider::handle:horizontal:focus {{ background: {p.accent}; }}
     QProgressBar {{ background: {p.track}; border: none; border-radius: 3px; max-height: 6px;
                   text-align: center; color: transparent; }}
     QProgressBar::chunk {{ background: {p.accent}; border-radius: 3px; }}
