@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -219,3 +219,36 @@ def test_a_stopped_session_resumes_where_it_was_even_after_a_restart(
     advance(again, clock, timeline.duration, step=1.0)
     assert again.stack.currentWidget() is again.end_view
     assert again.settings.resume is None and not bar.isVisible()
+
+
+def test_the_sound_menu_is_reached_and_worked_from_the_keyboard(window: MainWindow,
+                                                                 qtbot: QtBot) -> None:
+    start(window, qtbot)
+    view = window.session_view
+    sliders = view.volume.sliders
+    seen: list[str] = []
+
+    def in_the_menu() -> None:  # the menu runs its own loop while it is open
+        def key(which: Qt.Key) -> None:
+            target = QApplication.focusWidget()
+            assert target is not None
+            qtbot.keyClick(target, which)  # as a real key: to the popup's focused control
+            seen.append(QApplication.focusWidget().accessibleName()
+                        if QApplication.focusWidget() else "")
+
+        seen.append(QApplication.focusWidget().accessibleName()
+                    if QApplication.focusWidget() else "")
+        key(Qt.Key.Key_Left)
+        key(Qt.Key.Key_Tab)
+        key(Qt.Key.Key_Tab)
+        key(Qt.Key.Key_Escape)
+
+    before = sliders["voice"].value()
+    view.sound_button.setFocus()
+    QTimer.singleShot(50, in_the_menu)
+    qtbot.keyClick(view.sound_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(seen) == 5)
+    assert seen == ["Voice volume", "Voice volume", "Tones volume", "Soundtrack volume",
+                    "Sound volumes"]
+    assert sliders["voice"].value() == before - 1
+    assert window.stack.currentWidget() is view, "Esc closed the menu, not the session"

@@ -70,6 +70,7 @@ class SessionView(QWidget):
         action = QWidgetAction(menu)
         action.setDefaultWidget(holder)
         menu.addAction(action)
+        menu.aboutToShow.connect(self.volume.sliders["voice"].setFocus)  # keys reach them
         self.sound_button.setMenu(menu)
         header.addWidget(self.sound_button)
         layout.addLayout(header)
