@@ -117,7 +117,8 @@ def test_tab_walks_the_library_in_reading_order_and_every_stop_is_named(
     # Down move between them).
     expected = [stop for stop in page.focus_stops() if stop.isVisible() and stop.isEnabled()
                 and (stop not in page.list.cards or stop is chosen)]
-    assert expected[:3] == [page.reload_button, page.settings_button, chosen]
+    assert expected[:4] == [page.reload_button, page.history_button, page.settings_button,
+                            chosen]
     stops = walk(window, qtbot, expected[0], len(expected))
     assert stops[:-1] == expected, [stop.accessibleName() for stop in stops]
     assert stops[-1] is expected[0], "Tab comes round to the start"

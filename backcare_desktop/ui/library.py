@@ -35,6 +35,7 @@ from backcare_desktop.routines.loader import Library, RoutineProblem
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.settings import RoutineChoices
+from backcare_desktop.ui.checkin import ComfortCheckIn
 from backcare_desktop.ui.volume import VolumeControls
 
 
@@ -278,6 +279,7 @@ class LibraryPage(QWidget):
     selected = Signal(str)
     settings_requested = Signal()
     reload_requested = Signal()
+    history_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,11 +290,8 @@ class LibraryPage(QWidget):
 
         left = QVBoxLayout()
         left.setContentsMargins(32, 24, 20, 16)
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(label("BACK CARE", "eyebrow"))
-        titles.addWidget(label("Choose a session", "h1", wrap=True))
-        header.addLayout(titles, 1)
+        header = QHBoxLayout()  # the buttons beside the eyebrow: the title keeps the width
+        header.addWidget(label("BACK CARE", "eyebrow"), 1, Qt.AlignmentFlag.AlignBottom)
         self.reload_button = QPushButton("Reload")
         self.reload_button.setToolTip("Read the routine files again (they are also read again "
                                       "when your routine folder changes)")
@@ -302,10 +301,15 @@ class LibraryPage(QWidget):
         self.settings_button.setAccessibleName("Settings")
         self.settings_button.setToolTip("Voice, sound, theme and captions (Ctrl+,)")
         self.settings_button.clicked.connect(self.settings_requested)
-        header.addWidget(self.reload_button, alignment=Qt.AlignmentFlag.AlignTop)
-        header.addSpacing(6)
-        header.addWidget(self.settings_button, alignment=Qt.AlignmentFlag.AlignTop)
+        self.history_button = QPushButton("History")
+        self.history_button.setToolTip("Your sessions, streak and check-ins")
+        self.history_button.clicked.connect(self.history_requested)
+        for button in (self.reload_button, self.history_button):
+            header.addWidget(button)
+            header.addSpacing(6)
+        header.addWidget(self.settings_button)
         left.addLayout(header)
+        left.addWidget(label("Choose a session", "h1", wrap=True))
         left.addSpacing(12)
         self.resume_bar = ResumeBar()
         left.addWidget(self.resume_bar)
@@ -320,6 +324,7 @@ class LibraryPage(QWidget):
         self.setup.start_button.clicked.connect(
             lambda: self.start_requested.emit(self.setup.routine_id))
         outer.addWidget(self.setup, 2)
+        self.setup.checkin.install_keys(self)
 
     def show_library(self, library: Library, seconds: Callable[[Routine], float]) -> None:
         self._library, self._seconds = library, seconds
@@ -346,7 +351,8 @@ class LibraryPage(QWidget):
     def focus_stops(self) -> list[QWidget]:
         """Every control of the page in reading order: left column, then the panel."""
         bar = self.resume_bar
-        return [self.reload_button, self.settings_button, bar.resume_button, bar.forget_button,
+        return [self.reload_button, self.history_button, self.settings_button,
+                bar.resume_button, bar.forget_button,
                 *self.list.focus_stops(), *self.setup.focus_stops()]
 
 
@@ -458,6 +464,8 @@ class SetupPanel(QFrame):
 
         self.volume = VolumeControls()
         layout.addWidget(self.volume)
+        self.checkin = ComfortCheckIn("How does your back feel?")
+        layout.addWidget(self.checkin)
         layout.addStretch()
         self.scroll_area.setWidget(body)
 
@@ -524,7 +532,7 @@ class SetupPanel(QFrame):
             cell = QVBoxLayout()
             cell.setSpacing(0)
             cell.addWidget(label(step.title, wrap=True))
-            cell.addWidget(label(f"{shortest} to {longest} s", "small", wrap=True))
+            cell.addWidget(label(f"{shortest} to {longest} s", "hint", wrap=True))
             grid.addLayout(cell, row, 0)
             grid.addWidget(spin, row, 1, alignment=Qt.AlignmentFlag.AlignTop)
             self._spins[step.id] = spin

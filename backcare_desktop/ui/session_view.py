@@ -18,6 +18,7 @@ from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
 from backcare_desktop.session.snapshot import Snapshot
 from backcare_desktop.session.timeline import PhaseKind, Timeline
+from backcare_desktop.ui.checkin import ComfortCheckIn
 from backcare_desktop.ui.icons import icon
 from backcare_desktop.ui.library import label
 from backcare_desktop.ui.theme import LIGHT, Palette
@@ -190,7 +191,7 @@ class EndView(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setContentsMargins(48, 24, 48, 24)  # fits 1920x1080 at 200% (540 px)
         layout.addStretch(2)
         self.illustration = Illustration()
         self.illustration.setFixedSize(180, 180)
@@ -206,6 +207,11 @@ class EndView(QWidget):
                        "caption", wrap=True)
         advice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(advice)
+        layout.addSpacing(20)
+        self.checkin = ComfortCheckIn("How does your back feel now?")
+        self.checkin.setMaximumWidth(460)
+        self.checkin.install_keys(self)
+        layout.addWidget(self.checkin, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(20)
         row = QHBoxLayout()
         row.addStretch()
