@@ -129,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--size", type=_size, default="1280x800", metavar="WxH",
                       help="in device pixels (default: 1280x800)")
     shot.add_argument("--theme", choices=("light", "dark"), default="light")
-    shot.add_argument("--view", choices=("session", "library", "setup", "end", "settings"),
+    shot.add_argument("--view", choices=("session", "library", "setup", "end", "settings",
+                                         "history"),
                       default="session", help="which screen to draw (default: the session view)")
     shot.add_argument("--scale", type=_scale, default=1.0, metavar="FACTOR",
                       help="draw as a desktop scaled this much would (1 to 4; default: 1)")

@@ -564,7 +564,7 @@ class SetupPanel(QFrame):
             self.voice_status.setText("Voice ready")
         else:
             self.voice_status.setText(f"Preparing the voice… {fraction:.0%}")
-        self.voice_progress.setVisible(fraction < 1.0)
+        self.voice_progress.setVisible(fraction < 1.0 and not note)  # no voice: no wait
 
     def choices(self) -> RoutineChoices:
         assert self.routine is not None

@@ -1,5 +1,5 @@
 """`backcare-desktop screenshot`: any screen of the window (library, set-up, session, end,
-settings) drawn offscreen exactly as the app draws it, with no sound and no clock running,
+settings, history) drawn offscreen exactly as the app draws it, with no sound and no clock running,
 and checked as it is drawn: a widget squeezed, clipped or outside the window, or a safety
 note cut short, is reported (`layout_problems`)."""
 
@@ -12,7 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 
 from backcare_desktop.errors import BackCareError
 from backcare_desktop.routines.loader import LoadedRoutine, load_library
@@ -23,7 +30,7 @@ from backcare_desktop.settings import Settings
 from backcare_desktop.ui.main_window import SMALLEST, MainWindow
 from backcare_desktop.ui.settings_dialog import SettingsDialog
 
-VIEWS = ("library", "setup", "session", "end", "settings")
+VIEWS = ("library", "setup", "session", "end", "settings", "history")
 SIZES = ((800, 560), (1280, 800), (1920, 1080))
 """What `--every` draws: the smallest window the app promises to work in, a laptop, and a
 full HD screen (at `--scale 2`, the sizes are device pixels: 1920x1080 is 960x540)."""
@@ -80,7 +87,8 @@ def layout_problems(window: MainWindow) -> list[str]:
                 widget.geometry()):
             problems.append(f"{name} is cut off by {_describe(parent)}")
         least = _least_size(widget)
-        if widget.width() < least.width() or widget.height() < least.height():
+        managed = isinstance(parent, QAbstractScrollArea)  # its header, bars: sized by it
+        if not managed and (widget.width() < least.width() or widget.height() < least.height()):
             problems.append(f"{name} is squeezed to {widget.width()}x{widget.height()} "
                             f"(needs {least.width()}x{least.height()})")
         if isinstance(widget, QLabel) and widget.text() and not widget.pixmap():
@@ -165,6 +173,8 @@ def _shoot(app: QApplication, window: MainWindow, routine: Routine, at: float, o
     window.library_page.list.focus_current()
     if view in ("session", "end"):
         window.show_moment(routine, at, end=view == "end")
+    elif view == "history":
+        window.show_history()
     window.show()
     setup = window.library_page.setup
     bar = setup.scroll_area.verticalScrollBar()
