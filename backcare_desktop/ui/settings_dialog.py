@@ -61,6 +61,7 @@ class SettingsDialog(QDialog):
         form.addRow("Voice", self.voice)
         self.rate = _slider(80, 120, round(settings.speaking_rate * 100), "Speaking rate")
         rate_row = QHBoxLayout()
+        rate_row.setSpacing(10)
         rate_row.addWidget(label("Slower", "muted"))
         rate_row.addWidget(self.rate)
         rate_row.addWidget(label("Faster", "muted"))
