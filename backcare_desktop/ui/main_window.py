@@ -32,6 +32,7 @@ from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
+from backcare_desktop.desktop.inhibit import ScreenKeeper
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.logs import configure_logging, install_exception_hooks
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
@@ -629,6 +630,7 @@ def launch(argv: list[str]) -> int:
         notice.level, notice.short, notice.detail))
     window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path)
     window.media = MediaControls(window.presenter, window.media_commands())
+    window.presenter.stage_changed.connect(ScreenKeeper(parent=window).follow)
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)

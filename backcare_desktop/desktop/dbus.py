@@ -1,0 +1,65 @@
+"""Calls to desktop services on the session bus, with the argument types the service declares.
+
+PySide6 turns every Python int into a D-Bus int32, and services built on GDBus or QtDBus
+refuse a call whose types differ from their declaration (an inhibitor's cookie, a portal's
+flags and a notification's id are uint32). So a call goes through a QDBusInterface, which
+reads the service's introspection data, and is invoked by its Qt signature, which carries
+the declared types.
+
+These calls block, bounded by TIMEOUT_MS; they are few (a session's start and pause, a
+reminder every many minutes) and the services answer in milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, Qt
+from PySide6.QtDBus import QDBusConnection, QDBusInterface
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_MS = 1000
+
+
+class Service:
+    """One interface of one object of a desktop service, or nothing when it is not there."""
+
+    def __init__(self, connection: QDBusConnection, service: str, path: str,
+                 interface: str) -> None:
+        self._proxy: QDBusInterface | None = None
+        if connection.isConnected():
+            proxy = QDBusInterface(service, path, interface, connection)
+            proxy.setTimeout(TIMEOUT_MS)
+            if proxy.metaObject().methodCount() > proxy.metaObject().methodOffset():
+                self._proxy = proxy
+        self.name = f"{service} {interface}"
+
+    def offers(self, method: str) -> bool:
+        """Whether the service declares `method` (given by name alone)."""
+        if self._proxy is None:
+            return False
+        meta = self._proxy.metaObject()
+        return any(bytes(meta.method(index).name().data()).decode() == method
+                   for index in range(meta.methodOffset(), meta.methodCount()))
+
+    def call(self, method: str, *arguments: tuple[str, object],
+             returns: str | None = None) -> Any:
+        """Calls `method` with (Qt type name, value) arguments; returns its result, or None
+        when the call failed (logged: nothing here is worth bothering the person with)."""
+        if self._proxy is None:
+            return None
+        typed = [Q_ARG(kind, value) for kind, value in arguments]
+        if returns is None:
+            result: Any = QMetaObject.invokeMethod(
+                self._proxy, method, Qt.ConnectionType.DirectConnection, *typed)
+        else:
+            result = QMetaObject.invokeMethod(
+                self._proxy, method, Qt.ConnectionType.DirectConnection,
+                Q_RETURN_ARG(returns), *typed)
+        error = self._proxy.lastError()
+        if error.isValid():
+            log.info("%s.%s failed: %s", self.name, method, error.message())
+            return None
+        return result
