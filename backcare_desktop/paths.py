@@ -8,6 +8,7 @@ import os
 import stat
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -44,6 +45,14 @@ def config_dir() -> Path:
 
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def runtime_dir() -> Path:
+    """The per-login folder for sockets and locks (XDG_RUNTIME_DIR); platformdirs falls back
+    to a folder in /tmp where that is unset, and warns, which is no news for the person."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Path(platformdirs.user_runtime_dir(APP_NAME))
 
 
 def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:

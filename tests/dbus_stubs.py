@@ -12,15 +12,17 @@ import argparse
 import sys
 from typing import Any
 
-from PySide6.QtCore import ClassInfo, QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection, QDBusObjectPath
+
+from backcare_desktop.desktop.dbus import interface
 
 
 def say(*words: object) -> None:
     print(*words, flush=True)
 
 
-@ClassInfo({"D-Bus Interface": "org.freedesktop.ScreenSaver"})  # type: ignore[call-arg]
+@interface("org.freedesktop.ScreenSaver")
 class ScreenSaver(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, idle: int) -> None:
         super().__init__(parent)
@@ -42,7 +44,7 @@ class ScreenSaver(QDBusAbstractAdaptor):
         return self._idle
 
 
-@ClassInfo({"D-Bus Interface": "org.freedesktop.portal.Inhibit"})  # type: ignore[call-arg]
+@interface("org.freedesktop.portal.Inhibit")
 class PortalInhibit(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, connection: QDBusConnection) -> None:
         super().__init__(parent)
@@ -61,7 +63,7 @@ class PortalInhibit(QDBusAbstractAdaptor):
         return QDBusObjectPath(path)
 
 
-@ClassInfo({"D-Bus Interface": "org.freedesktop.portal.Request"})  # type: ignore[call-arg]
+@interface("org.freedesktop.portal.Request")
 class PortalRequest(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, path: str) -> None:
         super().__init__(parent)
@@ -72,7 +74,7 @@ class PortalRequest(QDBusAbstractAdaptor):
         say("PortalClose", self._path)
 
 
-@ClassInfo({"D-Bus Interface": "org.freedesktop.Notifications"})  # type: ignore[call-arg]
+@interface("org.freedesktop.Notifications")
 class Notifications(QDBusAbstractAdaptor):
     ActionInvoked = Signal("uint", str)
     NotificationClosed = Signal("uint", "uint")

@@ -13,14 +13,23 @@ reminder every many minutes) and the services answer in milliseconds.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, Qt
-from PySide6.QtDBus import QDBusConnection, QDBusInterface
+from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, ClassInfo, QMetaObject, Qt
+from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection, QDBusInterface
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_MS = 1000
+
+_Adaptor = TypeVar("_Adaptor", bound=QDBusAbstractAdaptor)
+
+
+def interface(name: str) -> Callable[[type[_Adaptor]], type[_Adaptor]]:
+    """Names the D-Bus interface an adaptor serves. The key is not a Python name, so it goes in
+    a dict; PySide6's stubs know only ClassInfo's keyword form, and not that it decorates."""
+    return ClassInfo({"D-Bus Interface": name})  # type: ignore[call-arg, return-value]
 
 
 class Service:

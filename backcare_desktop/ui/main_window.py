@@ -33,6 +33,7 @@ from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.desktop.inhibit import ScreenKeeper
+from backcare_desktop.desktop.instance import Instance
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.logs import configure_logging, install_exception_hooks
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
@@ -614,12 +615,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def launch(argv: list[str]) -> int:
+def launch(app: QApplication, claim: Instance) -> int:
+    """Opens the window in `app`, as the copy holding `claim` (see ui.app)."""
     log_path = configure_logging()
-    app = QApplication.instance() or QApplication(argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Back Care")
-    app.setDesktopFileName("backcare-desktop")
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     bridge = MessageBridge()
     uninstall = install_exception_hooks(bridge.report)
@@ -630,6 +628,7 @@ def launch(argv: list[str]) -> int:
         notice.level, notice.short, notice.detail))
     window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path)
     window.media = MediaControls(window.presenter, window.media_commands())
+    claim.activated.connect(window.bring_to_front)
     window.presenter.stage_changed.connect(ScreenKeeper(parent=window).follow)
     output.open()
     if settings_message:
