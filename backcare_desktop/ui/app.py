@@ -28,7 +28,9 @@ def _check_display() -> None:
         )
 
 
-def run_app() -> int:
+def run_app(background: bool = False) -> int:
+    """The window, or with `background` the tray alone (see desktop.reminders); a copy
+    already running is brought forward, unless this one was to start in the background."""
     _check_display()
     from PySide6.QtWidgets import QApplication
 
@@ -38,10 +40,11 @@ def run_app() -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Back Care")
     app.setDesktopFileName("backcare-desktop")
-    claim = instance.claim()
+    claim = instance.claim(activate=not background)
     if claim is None:
-        print("Back Care is already running: brought its window to the front.")
+        if not background:
+            print("Back Care is already running: brought its window to the front.")
         return 0
     from backcare_desktop.ui.main_window import launch
 
-    return launch(app, claim)
+    return launch(app, claim, background)

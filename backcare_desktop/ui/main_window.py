@@ -34,6 +34,7 @@ from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.desktop.inhibit import ScreenKeeper
 from backcare_desktop.desktop.instance import Instance
+from backcare_desktop.desktop.reminders import Reminders, attach_reminders
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.logs import configure_logging, install_exception_hooks
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
@@ -77,6 +78,8 @@ class _Relay(QObject):
 
 
 class MainWindow(QMainWindow):
+    settings_applied = Signal(Settings)
+
     def __init__(self, output: SessionOutput, settings: Settings, library: Library,
                  save: bool = True, bridge: MessageBridge | None = None,
                  log_path: Path | None = None) -> None:
@@ -102,6 +105,8 @@ class MainWindow(QMainWindow):
         self.relay.preview_ready.connect(self._play_preview)
         self.relay.soundtrack_kept.connect(self._on_soundtrack_kept)
         self.media: MediaControls | None = None
+        self.reminders: Reminders | None = None
+        self._quitting = False
 
         self.stack = QStackedWidget()
         self.library_page = LibraryPage()
@@ -185,7 +190,7 @@ class MainWindow(QMainWindow):
             self._end_shortcuts.append(shortcut)
         add([Qt.Key.Key_MediaStop], self.stop_session, True)
         add([Qt.Key.Key_F11], self.toggle_fullscreen)
-        add(["Ctrl+Q"], self.close)
+        add(["Ctrl+Q"], self.quit)
         add(["Ctrl+,"], self.open_settings)
         self._update_shortcuts()
 
@@ -501,7 +506,10 @@ class MainWindow(QMainWindow):
                         quit=self.quit)
 
     def quit(self) -> None:
-        self.close()
+        """Ends the app, even where closing the window would leave it in the tray."""
+        self._quitting = True
+        if self.close():
+            QApplication.quit()  # a window hidden in the tray closes without ending the app
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -545,6 +553,7 @@ class MainWindow(QMainWindow):
             if routine is not None:
                 self._warm(routine)
         self._save()
+        self.settings_applied.emit(settings)
 
     def preview_voice(self, voice: str, rate: float) -> None:
         """Speaks a sample sentence, made on a worker with the app's own engine when the
@@ -607,6 +616,11 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and self.reminders is not None and self.reminders.keeps_running:
+            event.ignore()  # reminders live on in the tray
+            self.stop_session()
+            self.hide()
+            return
         self.presenter.close()
         self.preview.stop()
         if self.warmer is not None:
@@ -615,8 +629,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def launch(app: QApplication, claim: Instance) -> int:
-    """Opens the window in `app`, as the copy holding `claim` (see ui.app)."""
+def launch(app: QApplication, claim: Instance, background: bool = False) -> int:
+    """Opens the window in `app`, as the copy holding `claim` (see ui.app); with
+    `background`, only the tray icon while reminders keep the app there."""
     log_path = configure_logging()
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     bridge = MessageBridge()
@@ -630,6 +645,7 @@ def launch(app: QApplication, claim: Instance) -> int:
     window.media = MediaControls(window.presenter, window.media_commands())
     claim.activated.connect(window.bring_to_front)
     window.presenter.stage_changed.connect(ScreenKeeper(parent=window).follow)
+    reminders = attach_reminders(window)
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)
@@ -641,7 +657,8 @@ def launch(app: QApplication, claim: Instance) -> int:
     if broken:
         window.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} could "
                             "not be loaded; see the greyed cards.", Level.WARNING)
-    window.show()
+    if not (background and reminders.keeps_running):
+        window.show()
     try:
         code = app.exec()
     finally:
