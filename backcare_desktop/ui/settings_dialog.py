@@ -84,20 +84,20 @@ class SettingsDialog(QDialog):
         self.captions = QCheckBox("Show what the voice says as captions")
         self.captions.setChecked(settings.captions)
         form.addRow("", self.captions)
+        self._add_reminder_rows(form, settings.reminders)
         layout.addLayout(form)
         layout.addSpacing(8)
-        layout.addWidget(label("DESK-BREAK REMINDERS", "eyebrow"))
-        layout.addLayout(self._reminder_rows(settings.reminders))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def _reminder_rows(self, reminders: ReminderSettings) -> QFormLayout:
+    def _add_reminder_rows(self, form: QFormLayout, reminders: ReminderSettings) -> None:
         """On/off, how often, and starting at login (which only means something when on)."""
-        form = QFormLayout()
-        form.setVerticalSpacing(12)
+        heading = label("DESK-BREAK REMINDERS", "eyebrow")
+        heading.setContentsMargins(0, 12, 0, 0)
+        form.addRow(heading)
         self.remind = QCheckBox("Remind me to take a desk break")
         self.remind.setChecked(reminders.enabled)
         form.addRow("", self.remind)
@@ -114,7 +114,6 @@ class SettingsDialog(QDialog):
         for row in (self.remind_minutes, self.autostart):
             row.setEnabled(reminders.enabled)
             self.remind.toggled.connect(row.setEnabled)
-        return form
 
     def result_settings(self) -> Settings:
         volumes = self._settings.volumes.model_copy(

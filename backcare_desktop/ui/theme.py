@@ -128,6 +128,7 @@ def stylesheet(p: Palette) -> str:
     QSpinBox, QDoubleSpinBox, QComboBox {{ background: {p.raised}; border: 1px solid {p.border};
                   border-radius: 8px; padding: 5px 8px; min-height: 22px; }}
     QSpinBox {{ padding-right: 22px; }}
+    QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled {{ color: {p.muted}; }}
     QSpinBox::up-button {{ subcontrol-origin: border; subcontrol-position: top right;
                           width: 20px; border: none; }}
     QSpinBox::down-button {{ subcontrol-origin: border; subcontrol-position: bottom right;
