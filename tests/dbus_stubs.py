@@ -44,6 +44,17 @@ class ScreenSaver(QDBusAbstractAdaptor):
         return self._idle
 
 
+@interface("org.gnome.Mutter.IdleMonitor")
+class MutterIdle(QDBusAbstractAdaptor):
+    def __init__(self, parent: QObject, idle: int) -> None:
+        super().__init__(parent)
+        self._idle = idle
+
+    @Slot(result="qulonglong")
+    def GetIdletime(self) -> int:
+        return self._idle * 1000 + 500
+
+
 @interface("org.freedesktop.portal.Inhibit")
 class PortalInhibit(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, connection: QDBusConnection) -> None:
@@ -108,9 +119,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("address")
     parser.add_argument("services", nargs="+",
-                        choices=["screensaver", "portal", "notifications"])
+                        choices=["screensaver", "portal", "notifications", "mutter"])
     parser.add_argument("--invoke", default="", help="the action a notification's reader picks")
-    parser.add_argument("--idle", type=int, default=0, help="GetSessionIdleTime's answer")
+    parser.add_argument("--idle", type=int, default=0, help="idle seconds the monitors tell")
     args = parser.parse_args()
     app = QCoreApplication(sys.argv[:1])
     connection = QDBusConnection.connectToBus(args.address, "stub")
@@ -128,6 +139,9 @@ def main() -> None:
         if service == "screensaver":
             serve("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver", ScreenSaver,
                   args.idle)
+        elif service == "mutter":
+            serve("org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core",
+                  MutterIdle, args.idle)
         elif service == "portal":
             serve("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
                   PortalInhibit, connection)

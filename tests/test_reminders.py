@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from backcare_desktop.desktop.autostart import FILE_NAME, autostart_dir
+from backcare_desktop.desktop.idle import DesktopIdle
 from backcare_desktop.desktop.reminders import LATER, START, Reminders, attach_reminders
 from backcare_desktop.session.live import Stage
 from backcare_desktop.session.player import ManualClock
@@ -92,6 +93,18 @@ def test_without_notifications_or_tray_the_window_says_it(
     polls_until(reminders, clock, 10)
     qtbot.waitUntil(lambda: any("Time for a desk break" in message.short
                                 for message in window.messages.messages()))
+
+
+@pytest.mark.parametrize(("services", "seconds"), [
+    (["mutter", "screensaver"], 120.5), (["screensaver"], 120.0), ([], None)])
+def test_idle_time_comes_from_the_desktops_idle_monitor(
+        qtbot: QtBot, bus: str, stubs: list[Stub], connection: QDBusConnection,
+        services: list[str], seconds: float | None) -> None:
+    stub = Stub(bus, *services, "--idle", "120") if services else None
+    if stub is not None:
+        stubs.append(stub)
+        stub.wait_for(qtbot, 1)
+    assert DesktopIdle(connection).idle_seconds() == seconds
 
 
 def test_reminders_are_off_by_default_and_healed_field_by_field(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Starting with the session (XDG autostart), so reminders come without opening the app first.
 
-The entry starts the app in the background (in the tray, no window) with this very Python,
-so it works from a virtual environment as well as from a system install.
+The entry starts the app in the background (in the tray, no window) with this very Python
+(or this very binary, in a bundle), so it works from a virtual environment as well as from
+a system install.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def set_autostart(enabled: bool, folder: Path | None = None) -> None:
     if not enabled:
         path.unlink(missing_ok=True)
         return
-    command = " ".join(_quoted(part) for part in (sys.executable, "-m", "backcare_desktop",
-                                                   BACKGROUND_FLAG))
+    program = [sys.executable] if getattr(sys, "frozen", False) else [  # a bundle's binary
+        sys.executable, "-m", "backcare_desktop"]
+    command = " ".join(_quoted(part) for part in (*program, BACKGROUND_FLAG))
     write_atomically(path, "\n".join([
         "[Desktop Entry]",
         "Type=Application",

@@ -31,23 +31,21 @@ _ACTIVATE = b"activate\n"
 
 class Instance(QObject):
     """The running copy's claim; `activated` fires when another copy (or the desktop)
-    asks for the window."""
+    asks for the window. Without D-Bus it holds `lock` and listens on `socket`."""
 
     activated = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, lock: QLockFile | None = None, socket: Path | None = None) -> None:
         super().__init__()
-        self._lock: QLockFile | None = None
-        self._server: QLocalServer | None = None
-
-    def _listen(self, lock: QLockFile, socket: Path) -> None:
         self._lock = lock
-        QLocalServer.removeServer(str(socket))  # left by a copy that died; the lock is ours
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_connection)
-        if not self._server.listen(str(socket)):
-            log.info("cannot listen on %s: %s", socket, self._server.errorString())
+        self._server: QLocalServer | None = None
+        if socket is not None:
+            QLocalServer.removeServer(str(socket))  # left by a copy that died; the lock is ours
+            self._server = QLocalServer(self)
+            self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+            self._server.newConnection.connect(self._on_connection)
+            if not self._server.listen(str(socket)):
+                log.info("cannot listen on %s: %s", socket, self._server.errorString())
 
     def _on_connection(self) -> None:
         assert self._server is not None
@@ -108,9 +106,7 @@ def _claim_by_socket(folder: Path, activate: bool) -> Instance | None:
     lock.setStaleLockTime(0)  # only a dead owner makes it stale, never its age
     socket = folder / "instance.socket"
     if lock.tryLock(0):
-        instance = Instance()
-        instance._listen(lock, socket)
-        return instance
+        return Instance(lock, socket)
     if activate:
         _send_activate(socket)
     return None

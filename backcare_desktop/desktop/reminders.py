@@ -62,6 +62,9 @@ class Reminders(QObject):
         self._settings = ReminderSettings()
         self._timer = BreakTimer(self._settings.minutes, clock, idle)
         self._in_session = False
+        self._offering = False
+        """The tray's last message is a reminder (clicking it starts the break)."""
+        self._told_where = False
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.poll)
@@ -108,6 +111,7 @@ class Reminders(QObject):
                 SUMMARY, BODY, [(START, "Start Desk break"), (LATER, "Later")]):
             return
         if self.tray is not None and self.tray.supportsMessages():
+            self._offering = True
             self.tray.showMessage(SUMMARY, f"{BODY} Click here to start, or choose it "
                                   "from the Back Care icon's menu.", self.tray.icon())
             return
@@ -136,8 +140,22 @@ class Reminders(QObject):
         tray.setContextMenu(menu)
         self._menu = menu
         tray.activated.connect(self._on_tray_activated)
-        tray.messageClicked.connect(self._commands.start_break)
+        tray.messageClicked.connect(self._on_message_clicked)
         return tray
+
+    def window_hidden(self) -> None:
+        """Says, once, where the app went when its window was closed."""
+        if self.tray is not None and not self._told_where:
+            self._told_where = True
+            self._offering = False
+            self.tray.showMessage("Back Care is still running",
+                                  "It stays here to remind you of desk breaks. Quit it from "
+                                  "this icon's menu.", self.tray.icon())
+
+    def _on_message_clicked(self) -> None:
+        if self._offering:
+            self._offering = False
+            self._commands.start_break()
 
     def _on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason is QSystemTrayIcon.ActivationReason.Trigger:

@@ -620,6 +620,7 @@ class MainWindow(QMainWindow):
             event.ignore()  # reminders live on in the tray
             self.stop_session()
             self.hide()
+            self.reminders.window_hidden()
             return
         self.presenter.close()
         self.preview.stop()
