@@ -33,23 +33,33 @@ def interface(name: str) -> Callable[[type[_Adaptor]], type[_Adaptor]]:
 
 
 class Service:
-    """One interface of one object of a desktop service, or nothing when it is not there."""
+    """One interface of one object of a desktop service, or nothing when it is not there.
+
+    It is looked up at its first use, and again at each use while it is missing: merely
+    building one starts nothing (a notification daemon is started by the bus when first
+    asked), and a service that comes later is found then."""
 
     def __init__(self, connection: QDBusConnection, service: str, path: str,
                  interface: str) -> None:
+        self._connection = connection
+        self._where = (service, path, interface)
         self._proxy: QDBusInterface | None = None
-        if connection.isConnected():
-            proxy = QDBusInterface(service, path, interface, connection)
+        self.name = f"{service} {interface}"
+
+    def _found(self) -> QDBusInterface | None:
+        if self._proxy is None and self._connection.isConnected():
+            proxy = QDBusInterface(*self._where, self._connection)
             proxy.setTimeout(TIMEOUT_MS)
             if proxy.metaObject().methodCount() > proxy.metaObject().methodOffset():
                 self._proxy = proxy
-        self.name = f"{service} {interface}"
+        return self._proxy
 
     def offers(self, method: str) -> bool:
         """Whether the service declares `method` (given by name alone)."""
-        if self._proxy is None:
+        proxy = self._found()
+        if proxy is None:
             return False
-        meta = self._proxy.metaObject()
+        meta = proxy.metaObject()
         return any(bytes(meta.method(index).name().data()).decode() == method
                    for index in range(meta.methodOffset(), meta.methodCount()))
 
@@ -57,17 +67,18 @@ class Service:
              returns: str | None = None) -> Any:
         """Calls `method` with (Qt type name, value) arguments; returns its result, or None
         when the call failed (logged: nothing here is worth bothering the person with)."""
-        if self._proxy is None:
+        proxy = self._found()
+        if proxy is None:
             return None
         typed = [Q_ARG(kind, value) for kind, value in arguments]
         if returns is None:
             result: Any = QMetaObject.invokeMethod(
-                self._proxy, method, Qt.ConnectionType.DirectConnection, *typed)
+                proxy, method, Qt.ConnectionType.DirectConnection, *typed)
         else:
             result = QMetaObject.invokeMethod(
-                self._proxy, method, Qt.ConnectionType.DirectConnection,
+                proxy, method, Qt.ConnectionType.DirectConnection,
                 Q_RETURN_ARG(returns), *typed)
-        error = self._proxy.lastError()
+        error = proxy.lastError()
         if error.isValid():
             log.info("%s.%s failed: %s", self.name, method, error.message())
             return None
