@@ -90,15 +90,16 @@ class Notifications(QDBusAbstractAdaptor):
     ActionInvoked = Signal("uint", str)
     NotificationClosed = Signal("uint", "uint")
 
-    def __init__(self, parent: QObject, invoke: str) -> None:
+    def __init__(self, parent: QObject, invoke: str, actions: bool) -> None:
         super().__init__(parent)
         self.setAutoRelaySignals(True)
         self._invoke = invoke
+        self._actions = actions
         self._next = 40
 
     @Slot(result="QStringList")
     def GetCapabilities(self) -> list[str]:
-        return ["actions", "body"]
+        return ["actions", "body"] if self._actions else ["body"]
 
     @Slot(str, "uint", str, str, str, "QStringList", "QVariantMap", int, result="uint")
     def Notify(self, app: str, replaces: int, icon: str, summary: str, body: str,
@@ -121,6 +122,8 @@ def main() -> None:
     parser.add_argument("services", nargs="+",
                         choices=["screensaver", "portal", "notifications", "mutter"])
     parser.add_argument("--invoke", default="", help="the action a notification's reader picks")
+    parser.add_argument("--no-actions", action="store_true",
+                        help="notifications without buttons (as some desktops have)")
     parser.add_argument("--idle", type=int, default=0, help="idle seconds the monitors tell")
     args = parser.parse_args()
     app = QCoreApplication(sys.argv[:1])
@@ -147,7 +150,7 @@ def main() -> None:
                   PortalInhibit, connection)
         else:
             serve("org.freedesktop.Notifications", "/org/freedesktop/Notifications",
-                  Notifications, args.invoke)
+                  Notifications, args.invoke, not args.no_actions)
     say("ready")
     app.exec()
 

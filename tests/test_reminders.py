@@ -83,6 +83,29 @@ def test_later_asks_again_after_the_snooze(
     assert window.presenter.session is None
 
 
+def test_without_buttons_on_notifications_the_tray_reminds(
+        window: MainWindow, qtbot: QtBot, bus: str, stubs: list[Stub],
+        connection: QDBusConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+    stub = Stub(bus, "notifications", "--no-actions")
+    stubs.append(stub)
+    stub.wait_for(qtbot, 1)
+    shown: list[str] = []
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(QSystemTrayIcon, "supportsMessages", lambda self: True)
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage",
+                        lambda self, title, *_: shown.append(title))
+    clock = ManualClock()
+    reminders = attach_reminders(window, connection, clock, FakeIdle(0.0))
+    assert reminders.tray is not None
+    turn_on(window, minutes=10)
+    reminders.tray.messageClicked.emit()  # not a reminder: starts nothing
+    assert window.presenter.session is None
+    polls_until(reminders, clock, 10)
+    assert shown == ["Time for a desk break"] and stub.lines == ["ready"]
+    reminders.tray.messageClicked.emit()
+    qtbot.waitUntil(lambda: window.presenter.stage is Stage.PLAYING, timeout=10_000)
+
+
 def test_without_notifications_or_tray_the_window_says_it(
         window: MainWindow, qtbot: QtBot) -> None:
     clock = ManualClock()
