@@ -48,27 +48,36 @@ def connection(bus: str) -> Iterator[QDBusConnection]:
 
 
 def test_a_second_copy_raises_the_first_over_dbus(
-        window: MainWindow, qtbot: QtBot, bus: str, connection: QDBusConnection) -> None:
+        window: MainWindow, qtbot: QtBot, bus: str, connection: QDBusConnection,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_ACTIVATION_TOKEN", "")  # restored (unset) after the test
     claim = instance.claim(connection)
     assert claim is not None
     hidden(window, claim)
-    second = second_copy(qtbot, {"DBUS_SESSION_BUS_ADDRESS": bus})
+    second = second_copy(qtbot, {"DBUS_SESSION_BUS_ADDRESS": bus,
+                                 "XDG_ACTIVATION_TOKEN": "from-the-launcher"})
     assert second.returncode == 0, second.stdout
     assert "already running" in second.stdout
     qtbot.waitUntil(window.isVisible)
+    # Qt's Wayland plugin focuses the window with the second copy's launcher's token
+    assert os.environ["XDG_ACTIVATION_TOKEN"] == "from-the-launcher"
     connection.unregisterService(instance.APP_ID)
 
 
 def test_without_dbus_a_local_socket_decides(
-        window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+        window: MainWindow, qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_ACTIVATION_TOKEN", "")  # restored (unset) after the test
     claim = instance.claim(QDBusConnection.connectToBus(NO_BUS, "no-bus"),
                            tmp_path / "backcare-desktop")
     assert claim is not None
     hidden(window, claim)
     second = second_copy(qtbot, {"DBUS_SESSION_BUS_ADDRESS": NO_BUS,
-                                 "XDG_RUNTIME_DIR": str(tmp_path)})
+                                 "XDG_RUNTIME_DIR": str(tmp_path),
+                                 "XDG_ACTIVATION_TOKEN": "by-socket"})
     assert second.returncode == 0, second.stdout
     qtbot.waitUntil(window.isVisible)
+    assert os.environ["XDG_ACTIVATION_TOKEN"] == "by-socket"
 
 
 def test_the_lock_of_a_copy_that_died_is_taken_over(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ forward and exits. Only the window is concerned: the command-line tools never ge
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,10 @@ APP_ID = "org.backcare.BackCare"
 OBJECT_PATH = "/org/backcare/BackCare"
 _INTERFACE = "org.freedesktop.Application"
 _SOCKET_WAIT_MS = 1000
-_ACTIVATE = b"activate\n"
+_ACTIVATE = b"activate"
+_TOKEN = "XDG_ACTIVATION_TOKEN"
+"""Where a launcher puts the token that lets a Wayland compositor give an app the focus; Qt
+uses (and clears) it at the next activateWindow."""
 
 
 class Instance(QObject):
@@ -53,9 +57,17 @@ class Instance(QObject):
             client.readyRead.connect(lambda client=client: self._on_message(client))
             client.disconnected.connect(client.deleteLater)
 
+    def activate(self, token: str = "") -> None:
+        """Another copy's request; its launcher's activation token, passed on, lets the
+        window really come forward on Wayland rather than only ask for attention."""
+        if token:
+            os.environ[_TOKEN] = token
+        self.activated.emit()
+
     def _on_message(self, client: QLocalSocket) -> None:
-        if bytes(client.readAll().data()).startswith(_ACTIVATE.strip()):
-            self.activated.emit()
+        word, _, token = bytes(client.readAll().data()).decode(errors="replace").partition(" ")
+        if word.strip() == _ACTIVATE.decode():
+            self.activate(token.strip())
 
 
 @interface(_INTERFACE)
@@ -67,8 +79,8 @@ class _Application(QDBusAbstractAdaptor):
     # The D-Bus interface's own method names, hence CamelCase.
 
     @Slot("QVariantMap")
-    def Activate(self, _platform_data: dict[str, Any]) -> None:
-        self._instance.activated.emit()
+    def Activate(self, platform_data: dict[str, Any]) -> None:
+        self._instance.activate(str(platform_data.get("activation-token", "")))
 
 
 def claim(connection: QDBusConnection | None = None,
@@ -90,8 +102,9 @@ def claim(connection: QDBusConnection | None = None,
             return instance
         if connection.interface().isServiceRegistered(APP_ID).value():
             if activate:
+                token = os.environ.get(_TOKEN, "")
                 Service(connection, APP_ID, OBJECT_PATH, _INTERFACE).call(
-                    "Activate", ("QVariantMap", {}))
+                    "Activate", ("QVariantMap", {"activation-token": token} if token else {}))
             return None
     return _claim_by_socket(folder or runtime_dir(), activate)
 
@@ -116,7 +129,7 @@ def _send_activate(socket: Path) -> None:
     client = QLocalSocket()
     client.connectToServer(str(socket))
     if client.waitForConnected(_SOCKET_WAIT_MS):
-        client.write(_ACTIVATE)
+        client.write(b" ".join([_ACTIVATE, os.environ.get(_TOKEN, "").encode()]) + b"\n")
         client.waitForBytesWritten(_SOCKET_WAIT_MS)
         client.disconnectFromServer()
     else:
