@@ -1,0 +1,107 @@
+"""The built wheel runs from anywhere, and `make install` / `make uninstall` leave a clean desktop.
+
+Both run the app the way a person would, in child processes that cannot see the checkout:
+the wheel is installed into a folder of its own and run with `python -S` (no site hooks, so
+no editable install of the checkout can stand in for a file the wheel forgot), from a working
+folder that is not the checkout, with only the test environment's dependencies beside it.
+Installing Qt, NumPy and Piper into a fresh environment takes minutes, so the dependencies
+are borrowed from the running interpreter; the app itself always comes from the wheel.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import struct
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_ID = "io.github.backcare.BackCare"
+ICON_SIZES = (48, 64, 128, 256)
+PROBE = """
+import sys
+from backcare_desktop import paths
+from backcare_desktop.routines.loader import load_library
+print(paths.__file__)
+print(paths.bundled_routines_dir())
+print(paths.assets_dir())
+print(" ".join(sorted(item.routine.id for item in load_library().routines)))
+"""
+
+
+def _dependencies() -> str:
+    """The running interpreter's site-packages, where the app's dependencies are installed."""
+    return os.pathsep.join(dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib",
+                                                                                  "platlib")))
+
+
+def _environment(home: Path, pythonpath: str) -> dict[str, str]:
+    """A person's environment in `home`: their own (empty) config, data and cache folders."""
+    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS")
+    return {**{key: os.environ[key] for key in keep if key in os.environ},
+            "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"), "XDG_CACHE_HOME": str(home / ".cache"),
+            "XDG_STATE_HOME": str(home / ".local/state"), "PYTHONPATH": pythonpath,
+            "QT_QPA_PLATFORM": "offscreen"}
+
+
+def _run(command: list[str], cwd: Path, env: Mapping[str, str]) -> str:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, f"{shlex.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _files(folder: Path) -> set[str]:
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*")
+            if path.is_file() or path.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `python -m build` makes, by way of the sdist as a release would."""
+    out = tmp_path_factory.mktemp("dist")
+    _run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], ROOT, os.environ)
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def test_the_installed_wheel_carries_its_data_and_runs_from_anywhere(
+        wheel: Path, tmp_path: Path) -> None:
+    site, home, work = tmp_path / "site", tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    _run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile",
+          "--target", str(site), str(wheel)], work, os.environ)
+    env = _environment(home, os.pathsep.join([str(site), _dependencies()]))
+    python = [sys.executable, "-S"]
+
+    module, routines, assets, ids = _run([*python, "-c", PROBE], work, env).splitlines()
+    package = site / "backcare_desktop"
+    assert Path(module).is_relative_to(package)
+    assert Path(routines).is_relative_to(package) and Path(assets).is_relative_to(package)
+    assert ids == "breathe-and-unwind desk-break full-back-care"
+    assert _files(Path(routines)) == _files(ROOT / "routines")
+    assert _files(Path(assets)) == {name for name in _files(ROOT / "assets")
+                                    if name.endswith(".svg")}
+
+    app = [*python, "-m", "backcare_desktop"]
+    _run([*app, "check", *map(str, sorted(Path(routines).glob("*.toml")))], work, env)
+    assert "Desk break" in _run([*app, "plan", "desk-break"], work, env)
+    _run([*app, "render", "desk-break", "--fit", "1", "--voice", "none", "--ambient", "none",
+          "--out", "desk-break.ogg"], work, env)
+    assert (work / "desk-break.ogg").read_bytes()[:4] == b"OggS"
+    _run([*app, "screenshot", "desk-break", "--at", "30", "--out", "shot.png"], work, env)
+    assert _png_size(work / "shot.png") == (1280, 800)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
