@@ -10,6 +10,7 @@ are borrowed from the running interpreter; the app itself always comes from the 
 
 from __future__ import annotations
 
+import configparser
 import os
 import shlex
 import struct
@@ -42,9 +43,12 @@ def _dependencies() -> str:
 
 
 def _environment(home: Path, pythonpath: str) -> dict[str, str]:
-    """A person's environment in `home`: their own (empty) config, data and cache folders."""
-    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS")
+    """A person's environment in `home`: their own (empty) config, data and cache folders, and
+    the system's PATH only (pip runs `rustc --version` for its user agent, and a developer's
+    rustup would answer by writing to HOME)."""
+    keep = ("LANG", "LC_ALL", "TMPDIR")
     return {**{key: os.environ[key] for key in keep if key in os.environ},
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_DATA_HOME": str(home / ".local/share"), "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_STATE_HOME": str(home / ".local/state"), "PYTHONPATH": pythonpath,
@@ -98,6 +102,47 @@ def test_the_installed_wheel_carries_its_data_and_runs_from_anywhere(
     assert (work / "desk-break.ogg").read_bytes()[:4] == b"OggS"
     _run([*app, "screenshot", "desk-break", "--at", "30", "--out", "shot.png"], work, env)
     assert _png_size(work / "shot.png") == (1280, 800)
+
+
+def test_make_install_gives_a_menu_entry_that_starts_and_make_uninstall_removes_it_all(
+        wheel: Path, tmp_path: Path) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    prefix = home / ".local"
+    # The environment is made without pip and gets no dependencies: this interpreter's pip
+    # and packages stand in for both through PYTHONPATH, as the module docstring says.
+    env = {**_environment(home, _dependencies()), "WHEEL": str(wheel),
+           "VENV_ARGS": "--without-pip", "PIP_ARGS": "--no-deps"}
+    make = ["make", "--no-print-directory", "-C", str(ROOT), f"PREFIX={prefix}",
+            f"PYTHON={sys.executable}"]
+    _run([*make, "install"], work, env)
+
+    app_dir = "lib/backcare-desktop/"
+    placed = {name for name in _files(prefix) if not name.startswith(app_dir)}
+    assert placed == {
+        "bin/backcare-desktop",
+        "share/applications/backcare-desktop.desktop",
+        f"share/metainfo/{APP_ID}.metainfo.xml",
+        "share/icons/hicolor/scalable/apps/backcare-desktop.svg",
+        *(f"share/icons/hicolor/{size}x{size}/apps/backcare-desktop.png" for size in ICON_SIZES),
+    }
+    for size in ICON_SIZES:
+        assert _png_size(prefix / f"share/icons/hicolor/{size}x{size}/apps/backcare-desktop.png"
+                         ) == (size, size)
+    desktop = prefix / "share/applications/backcare-desktop.desktop"
+    _run(["desktop-file-validate", str(desktop)], work, env)
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read(desktop)
+    command = shlex.split(entry["Desktop Entry"]["Exec"])
+    assert Path(command[0]).is_relative_to(prefix)
+    assert _run([*command, "--version"], work, env).strip() == "backcare-desktop 0.1.0"
+    python = prefix / app_dir / "venv/bin/python"
+    module = _run([str(python), "-c", "import backcare_desktop; print(backcare_desktop.__file__)"],
+                  work, env)
+    assert Path(module).is_relative_to(prefix / app_dir)
+
+    _run([*make, "uninstall"], work, env)
+    assert _files(home) == set()
 
 
 def _png_size(path: Path) -> tuple[int, int]:
