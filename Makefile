@@ -8,9 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-checked
+BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
 .PHONY: run test setup system-deps lint check-packaging check-routines bench install uninstall \
-	clean
+	bundle clean
 
 run: setup
 	$(BIN)/backcare-desktop
@@ -50,6 +51,14 @@ install: system-deps
 
 uninstall:
 	PREFIX="$(PREFIX)" bash packaging/desktop-install.sh uninstall
+
+# PyInstaller takes minutes: never part of `make test`. `make bench` measures what this built.
+bundle: setup $(BUNDLE_STAMP)
+	PYTHON=$(BIN)/python bash packaging/bundle.sh
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c packaging/constraints.txt -e '.[dev,bundle]'
+	@touch $(BUNDLE_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
