@@ -55,11 +55,22 @@ def _environment(home: Path, pythonpath: str) -> dict[str, str]:
             "QT_QPA_PLATFORM": "offscreen"}
 
 
+def _start(command: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _finish(process: subprocess.Popen[str]) -> str:
+    try:
+        out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 0, f"{shlex.join(map(str, process.args))}:\n{out}\n{err}"
+    return out
+
+
 def _run(command: list[str], cwd: Path, env: Mapping[str, str]) -> str:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, f"{shlex.join(command)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return _finish(_start(command, cwd, env))
 
 
 def _files(folder: Path) -> set[str]:
@@ -97,18 +108,19 @@ def test_the_installed_wheel_carries_its_data_and_runs_from_anywhere(
     app = [*python, "-m", "backcare_desktop"]
     _run([*app, "check", *map(str, sorted(Path(routines).glob("*.toml")))], work, env)
     assert "Desk break" in _run([*app, "plan", "desk-break"], work, env)
-    _run([*app, "render", "desk-break", "--fit", "1", "--voice", "none", "--ambient", "none",
-          "--out", "desk-break.ogg"], work, env)
-    assert (work / "desk-break.ogg").read_bytes()[:4] == b"OggS"
+    render = _start([*app, "render", "desk-break", "--fit", "1", "--voice", "none", "--ambient",
+                     "none", "--loudness", "off", "--out", "desk-break.ogg"], work, env)
     _run([*app, "screenshot", "desk-break", "--at", "30", "--out", "shot.png"], work, env)
+    _finish(render)
+    assert (work / "desk-break.ogg").read_bytes()[:4] == b"OggS"
     assert _png_size(work / "shot.png") == (1280, 800)
 
 
+@pytest.mark.parametrize("place", ["home/.local", "usr/local"], ids=["per-user", "system-wide"])
 def test_make_install_gives_a_menu_entry_that_starts_and_make_uninstall_removes_it_all(
-        wheel: Path, tmp_path: Path) -> None:
-    home, work = tmp_path / "home", tmp_path / "work"
+        wheel: Path, tmp_path: Path, place: str) -> None:
+    home, work, prefix = tmp_path / "home", tmp_path / "work", tmp_path / place
     work.mkdir()
-    prefix = home / ".local"
     # The environment is made without pip and gets no dependencies: this interpreter's pip
     # and packages stand in for both through PYTHONPATH, as the module docstring says.
     env = {**_environment(home, _dependencies()), "WHEEL": str(wheel),
@@ -142,7 +154,7 @@ def test_make_install_gives_a_menu_entry_that_starts_and_make_uninstall_removes_
     assert Path(module).is_relative_to(prefix / app_dir)
 
     _run([*make, "uninstall"], work, env)
-    assert _files(home) == set()
+    assert _files(tmp_path) == set()
 
 
 def _png_size(path: Path) -> tuple[int, int]:
