@@ -28,6 +28,7 @@ manifest=$app_dir/installed-files
 launcher=$prefix/bin/$name
 share=$prefix/share
 hicolor=$share/icons/hicolor
+icon=$root/backcare_desktop/_data/assets/icon.svg  # where the checkout and the sdist both have it
 
 say() { echo "backcare: $*"; }
 
@@ -92,9 +93,9 @@ install_app() {
     ln -sfn "$venv/bin/$name" "$launcher"
     desktop_entry > "$share/applications/$name.desktop"
     install -m 644 "$here/$app_id.metainfo.xml" "$share/metainfo/"
-    install -m 644 "$root/assets/icon.svg" "$hicolor/scalable/apps/$name.svg"
+    install -m 644 "$icon" "$hicolor/scalable/apps/$name.svg"
     mapfile -t -O ${#files[@]} files < <(QT_QPA_PLATFORM=offscreen \
-        "$venv/bin/python" "$here/render_icons.py" "$root/assets/icon.svg" "$hicolor" "$name")
+        "$venv/bin/python" "$here/render_icons.py" "$icon" "$hicolor" "$name")
     printf '%s\n' "${files[@]}" > "$manifest"
     refresh_caches
     say "installed Back Care: run '$name', or find it in the menu"
