@@ -15,7 +15,7 @@
 # uninstalling the program then can never touch their files. Every file put outside the
 # environment is listed in PREFIX/lib/backcare-desktop/installed-files, and uninstall removes
 # exactly those and the environment.
-set -euo pipefail
+set -Eeuo pipefail  # -E: the ERR trap that undoes a failed install holds in functions
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 name=backcare-desktop
@@ -79,24 +79,26 @@ install_app() {
     local python=${PYTHON:-python3}
     "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
         { say "Python 3.11 or newer is needed (found $("$python" --version))" >&2; exit 1; }
-    say "making the app's environment in $venv"
+    # The list comes first, so a failed install is undone like a finished one.
     mkdir -p "$app_dir"
-    # shellcheck disable=SC2086  # VENV_ARGS is a list of options
+    printf '%s\n' "$launcher" "$share/applications/$name.desktop" \
+        "$share/metainfo/$app_id.metainfo.xml" "$hicolor/scalable/apps/$name.svg" > "$manifest"
+    trap 'say "the install failed; undoing it" >&2; uninstall >/dev/null' ERR
+    say "making the app's environment in $venv"
+    # shellcheck disable=SC2086  # VENV_ARGS and PIP_ARGS are lists of options
     "$python" -m venv ${VENV_ARGS:-} "$venv"
-    # shellcheck disable=SC2086  # PIP_ARGS is a list of options
+    # shellcheck disable=SC2086
     "$venv/bin/python" -m pip install -q --disable-pip-version-check \
         -c "$here/constraints.txt" ${PIP_ARGS:-} "${WHEEL:-$root}"
 
-    local files=("$launcher" "$share/applications/$name.desktop"
-                 "$share/metainfo/$app_id.metainfo.xml" "$hicolor/scalable/apps/$name.svg")
     mkdir -p "$prefix/bin" "$share/applications" "$share/metainfo" "$hicolor/scalable/apps"
     ln -sfn "$venv/bin/$name" "$launcher"
     desktop_entry > "$share/applications/$name.desktop"
     install -m 644 "$here/$app_id.metainfo.xml" "$share/metainfo/"
     install -m 644 "$icon" "$hicolor/scalable/apps/$name.svg"
-    mapfile -t -O ${#files[@]} files < <(QT_QPA_PLATFORM=offscreen \
-        "$venv/bin/python" "$here/render_icons.py" "$icon" "$hicolor" "$name")
-    printf '%s\n' "${files[@]}" > "$manifest"
+    QT_QPA_PLATFORM=offscreen "$venv/bin/python" "$here/render_icons.py" "$icon" "$hicolor" \
+        "$name" >> "$manifest"
+    trap - ERR
     refresh_caches
     say "installed Back Care: run '$name', or find it in the menu"
     case ":$PATH:" in

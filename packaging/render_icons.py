@@ -7,6 +7,7 @@ a single source and no binaries to keep in step with it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,12 +17,12 @@ from PySide6.QtSvg import QSvgRenderer
 SIZES = (48, 64, 128, 256)
 
 
-def render(svg: Path, hicolor: Path, name: str) -> list[Path]:
-    """Writes `hicolor`/NxN/apps/`name`.png for each size; returns the files written."""
+def render(svg: Path, hicolor: Path, name: str) -> Iterator[Path]:
+    """Writes `hicolor`/NxN/apps/`name`.png for each size, yielding each file once written
+    (the installer lists it at once, so a failure half-way is undone whole)."""
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise SystemExit(f"render_icons: {svg} is not a valid SVG")
-    written = []
     for size in SIZES:
         image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
@@ -33,15 +34,14 @@ def render(svg: Path, hicolor: Path, name: str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(path)):
             raise SystemExit(f"render_icons: cannot write {path}")
-        written.append(path)
-    return written
+        yield path
 
 
 def main(argv: list[str]) -> int:
     svg, hicolor, name = argv
     _app = QGuiApplication(["render_icons", "-platform", "offscreen"])  # Qt's painting needs one
     for path in render(Path(svg), Path(hicolor), name):
-        print(path)
+        print(path, flush=True)
     return 0
 
 
