@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from backcare_desktop import __version__
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.backcare.BackCare"
 ICON_SIZES = (48, 64, 128, 256)
 PROBE = """
-import sys
 from backcare_desktop import paths
 from backcare_desktop.routines.loader import load_library
 print(paths.__file__)
@@ -148,7 +149,7 @@ def test_make_install_gives_a_menu_entry_that_starts_and_make_uninstall_removes_
     entry.read(desktop)
     command = shlex.split(entry["Desktop Entry"]["Exec"])
     assert Path(command[0]).is_relative_to(prefix)
-    assert _run([*command, "--version"], work, env).strip() == "backcare-desktop 0.1.0"
+    assert _run([*command, "--version"], work, env).strip() == f"backcare-desktop {__version__}"
     python = prefix / app_dir / "venv/bin/python"
     module = _run([str(python), "-c", "import backcare_desktop; print(backcare_desktop.__file__)"],
                   work, env)
