@@ -18,9 +18,11 @@ mkdir -p "$work"
 "$python" -m build --wheel --outdir "$work/wheel" "$root" >"$work/build.log"
 "$python" -m pip install -q --disable-pip-version-check --no-deps --target "$work/site" \
     "$work"/wheel/*.whl
-BUNDLE_SITE=$work/site PYTHONPATH=$work/site "$python" -m PyInstaller --noconfirm \
-    --log-level WARN --distpath "$dist" --workpath "$work/pyinstaller" \
-    "$here/backcare-desktop.spec"
+# From inside the build folder: the checkout must not be on sys.path, or its package would
+# stand in for the wheel's.
+(cd "$work" && BUNDLE_SITE=$work/site PYTHONPATH=$work/site "$python" -m PyInstaller \
+    --noconfirm --log-level WARN --distpath "$dist" --workpath "$work/pyinstaller" \
+    "$here/backcare-desktop.spec")
 install -m 644 "$here/bundle-readme.txt" "$app/README.txt"
 
 version=$("$app/backcare-desktop" --version)
