@@ -18,6 +18,7 @@ from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
 from backcare_desktop.session.snapshot import Snapshot
 from backcare_desktop.session.timeline import PhaseKind, Timeline
+from backcare_desktop.ui.checkin import ComfortCheckIn
 from backcare_desktop.ui.icons import icon
 from backcare_desktop.ui.library import label
 from backcare_desktop.ui.theme import LIGHT, Palette
@@ -207,6 +208,11 @@ class EndView(QWidget):
                        "caption", wrap=True)
         advice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(advice)
+        layout.addSpacing(20)
+        self.checkin = ComfortCheckIn("How does your back feel now?")
+        self.checkin.setMaximumWidth(460)
+        self.checkin.install_keys(self)
+        layout.addWidget(self.checkin, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(20)
         row = QHBoxLayout()
         row.addStretch()
