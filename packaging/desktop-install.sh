@@ -11,7 +11,7 @@
 #             and dependencies through PYTHONPATH; a person never needs either
 #
 # The virtual environment lives in PREFIX/lib/backcare-desktop, not in the person's data
-# folder (~/.local/share/backcare-desktop), which holds their own routines and soundtracks:
+# folder (~/.local/share/backcare-desktop), which holds their routines, soundtracks and history:
 # uninstalling the program then can never touch their files. Every file put outside the
 # environment is listed in PREFIX/lib/backcare-desktop/installed-files, and uninstall removes
 # exactly those and the environment.
@@ -71,7 +71,7 @@ uninstall() {
     done < "$manifest"
     rm -rf "${app_dir:?}"
     refresh_caches
-    say "removed Back Care from $prefix (your routines, soundtracks and settings stay)"
+    say "removed Back Care from $prefix (your routines, soundtracks, history and settings stay)"
 }
 
 install_app() {
