@@ -23,8 +23,8 @@ from backcare_desktop.paths import runtime_dir
 
 log = logging.getLogger(__name__)
 
-APP_ID = "org.backcare.BackCare"
-OBJECT_PATH = "/org/backcare/BackCare"
+APP_ID = "io.github.backcare.BackCare"
+OBJECT_PATH = "/io/github/backcare/BackCare"
 _INTERFACE = "org.freedesktop.Application"
 _SOCKET_WAIT_MS = 1000
 _ACTIVATE = b"activate"
