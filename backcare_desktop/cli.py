@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         description="A hands-free player for guided back-care self-massage and relaxation.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--background", action="store_true",
+                        help="open no window while desk-break reminders keep the app in the "
+                        "tray (what the autostart entry runs)")
     parser.set_defaults(run=_run_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -373,7 +376,7 @@ def _run_app(args: argparse.Namespace) -> int:
     from backcare_desktop.ui.app import NoDisplayError, run_app
 
     try:
-        return run_app()
+        return run_app(background=args.background)
     except NoDisplayError as error:
         raise BackCareError(str(error)) from None
 

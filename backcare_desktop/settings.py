@@ -86,6 +86,14 @@ class ResumePoint(_Model):
     choices: RoutineChoices = Field(default_factory=RoutineChoices)
 
 
+class ReminderSettings(_Model):
+    """Desk-break reminders, off until the person asks for them."""
+
+    enabled: bool = Field(False, description="Remind me to take a desk break.")
+    minutes: int = Field(50, ge=10, le=240, description="Minutes of active use between breaks.")
+    autostart: bool = Field(False, description="Start in the tray when I log in.")
+
+
 class Settings(_Model):
     version: int = SETTINGS_VERSION
     theme: Literal["system", "light", "dark"] = Field(
@@ -101,6 +109,7 @@ class Settings(_Model):
     soundtracks: list[str] = Field(default_factory=list,
                                    description="The person's own audio files, by path.")
     resume: ResumePoint | None = Field(None, description="Where the last stopped session was.")
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     def choices_for(self, routine_id: str) -> RoutineChoices:
         return self.routines.get(routine_id) or RoutineChoices()

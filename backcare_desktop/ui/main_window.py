@@ -33,6 +33,9 @@ from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
+from backcare_desktop.desktop.inhibit import ScreenKeeper
+from backcare_desktop.desktop.instance import Instance
+from backcare_desktop.desktop.reminders import Reminders, attach_reminders
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.history.recorder import SessionRecorder
 from backcare_desktop.history.store import History, HistoryError, open_history
@@ -93,6 +96,8 @@ class _Relay(QObject):
 
 
 class MainWindow(QMainWindow):
+    settings_applied = Signal(Settings)
+
     def __init__(self, output: SessionOutput, settings: Settings, library: Library,
                  save: bool = True, bridge: MessageBridge | None = None,
                  log_path: Path | None = None, history: History | None = None) -> None:
@@ -118,6 +123,8 @@ class MainWindow(QMainWindow):
         self.relay.preview_ready.connect(self._play_preview)
         self.relay.soundtrack_kept.connect(self._on_soundtrack_kept)
         self.media: MediaControls | None = None
+        self.reminders: Reminders | None = None
+        self._quitting = False
         self.history = history
         self.recorder: SessionRecorder | None = None
         self._resume_at: float | None = None
@@ -235,7 +242,7 @@ class MainWindow(QMainWindow):
             self._end_shortcuts.append(shortcut)
         add([Qt.Key.Key_MediaStop], self.stop_session, True)
         add([Qt.Key.Key_F11], self.toggle_fullscreen)
-        add(["Ctrl+Q"], self.close)
+        add(["Ctrl+Q"], self.quit)
         add(["Ctrl+,"], self.open_settings)
         self._update_shortcuts()
 
@@ -736,7 +743,10 @@ class MainWindow(QMainWindow):
                         quit=self.quit)
 
     def quit(self) -> None:
-        self.close()
+        """Ends the app, even where closing the window would leave it in the tray."""
+        self._quitting = True
+        if self.close():
+            QApplication.quit()  # a window hidden in the tray closes without ending the app
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -785,6 +795,7 @@ class MainWindow(QMainWindow):
             if routine is not None:
                 self._warm(routine)
         self._save()
+        self.settings_applied.emit(settings)
 
     def preview_voice(self, voice: str, rate: float) -> None:
         """Speaks a sample sentence, made on a worker with the app's own engine when the
@@ -854,6 +865,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._keep_resume_point()  # quitting mid-session: the place is kept too
+        if not self._quitting and self.reminders is not None and self.reminders.keeps_running:
+            event.ignore()  # reminders live on in the tray
+            self.stop_session()
+            self.hide()
+            self.reminders.window_hidden()
+            return
         self.presenter.close()
         self.preview.stop()
         if self.warmer is not None:
@@ -862,12 +879,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def launch(argv: list[str]) -> int:
+def launch(app: QApplication, claim: Instance, background: bool = False) -> int:
+    """Opens the window in `app`, as the copy holding `claim` (see ui.app); with
+    `background`, only the tray icon while reminders keep the app there."""
     log_path = configure_logging()
-    app = QApplication.instance() or QApplication(argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Back Care")
-    app.setDesktopFileName("backcare-desktop")
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     bridge = MessageBridge()
     uninstall = install_exception_hooks(bridge.report)
@@ -885,6 +900,9 @@ def launch(argv: list[str]) -> int:
     window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path,
                         history=history)
     window.media = MediaControls(window.presenter, window.media_commands())
+    claim.activated.connect(window.bring_to_front)
+    window.presenter.stage_changed.connect(ScreenKeeper(parent=window).follow)
+    reminders = attach_reminders(window)
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)
@@ -895,7 +913,8 @@ def launch(argv: list[str]) -> int:
     if forgotten:
         window.save_settings_soon()  # the forgotten choices stay forgotten
     window.report_broken_files()
-    window.show()
+    if not (background and reminders.keeps_running):
+        window.show()
     try:
         code = app.exec()
     finally:

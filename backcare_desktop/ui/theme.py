@@ -152,6 +152,7 @@ def stylesheet(p: Palette) -> str:
                   border-radius: 8px; padding: 5px 8px; min-height: 22px; }}
     QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus {{ border: 2px solid {p.accent}; }}
     QSpinBox {{ padding-right: 22px; }}
+    QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled {{ color: {p.muted}; }}
     QSpinBox::up-button {{ subcontrol-origin: border; subcontrol-position: top right;
                           width: 20px; border: none; }}
     QSpinBox::down-button {{ subcontrol-origin: border; subcontrol-position: bottom right;
