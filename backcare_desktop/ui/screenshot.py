@@ -186,7 +186,7 @@ def _shoot(app: QApplication, window: MainWindow, routine: Routine, at: float, o
         dialog = SettingsDialog(window.settings, window)
         dialog.show()
         app.processEvents()
-        problems += [f"settings: {problem}" for problem in _dialog_problems(dialog)]
+        problems += [f"settings: {problem}" for problem in _dialog_problems(dialog, window)]
         painter = QPainter(image)
         painter.fillRect(0, 0, width, height, QColor(0, 0, 0, 90))  # the window behind
         drawn = dialog.grab()
@@ -198,10 +198,16 @@ def _shoot(app: QApplication, window: MainWindow, routine: Routine, at: float, o
     return problems
 
 
-def _dialog_problems(dialog: QWidget) -> list[str]:
-    return [f"{_describe(widget)} is squeezed" for widget in dialog.findChildren(QWidget)
-            if widget.isVisible() and (widget.width() < _least_size(widget).width()
-                                       or widget.height() < _least_size(widget).height())]
+def _dialog_problems(dialog: QWidget, window: QWidget) -> list[str]:
+    """A dialog must fit inside the window it belongs to (a small screen has no more room),
+    and squeeze nothing."""
+    problems = [f"{_describe(widget)} is squeezed" for widget in dialog.findChildren(QWidget)
+                if widget.isVisible() and (widget.width() < _least_size(widget).width()
+                                           or widget.height() < _least_size(widget).height())]
+    if dialog.width() > window.width() or dialog.height() > window.height():
+        problems.append(f"the dialog ({dialog.width()}x{dialog.height()}) is bigger than the "
+                        f"window ({window.width()}x{window.height()})")
+    return problems
 
 
 def _least_size(widget: QWidget) -> QSize:

@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(label("Settings", "h2"))
         form = QFormLayout()
-        form.setVerticalSpacing(12)
+        form.setVerticalSpacing(8)
         self.voice = _combo(VOICES, settings.voice, "Voice")
         form.addRow("Voice", self.voice)
         self.rate = _slider(80, 120, round(settings.speaking_rate * 100), "Speaking rate")
