@@ -53,10 +53,10 @@ class SessionView(QWidget):
         layout.setSpacing(6)
 
         header = QHBoxLayout()
-        self.routine_title = label("", "eyebrow")
+        self.routine_title = label("", "eyebrow", wrap=True)  # a long name wraps, never cut
         self.step_count = label("", "muted")
         self.session_left = label("", "muted")
-        header.addWidget(self.routine_title)
+        header.addWidget(self.routine_title, 1)
         header.addSpacing(12)
         header.addWidget(self.step_count)
         header.addStretch()
@@ -158,11 +158,6 @@ class SessionView(QWidget):
         play.setIcon(icon("pause" if running else "play", self.palette_.accent_text))
         play.setAccessibleName("Pause" if running else "Resume")
 
-    def showEvent(self, event: QShowEvent) -> None:
-        """Pause has the focus when a session comes up, so Space and Enter pause it."""
-        super().showEvent(event)
-        self.buttons["play"].setFocus()
-
     def show_snapshot(self, snap: Snapshot, total_steps: int, paused: bool) -> None:
         step = snap.step.step
         self.step_count.setText(f"Step {snap.step.index + 1} of {total_steps}")
@@ -229,6 +224,7 @@ def _quiet_scroller(text: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(text)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the Sound menu to the controls
     area.setMinimumHeight(36)
     area.setMaximumHeight(120)
     area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -247,7 +243,7 @@ class EndView(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setContentsMargins(48, 24, 48, 24)  # fits 1920x1080 at 200% (540 px)
         layout.addStretch(2)
         self.illustration = Illustration()
         self.illustration.setFixedSize(180, 180)
@@ -256,7 +252,7 @@ class EndView(QWidget):
         heading = label("Well done.", "h1")
         heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(heading)
-        self.summary = label("", "muted")
+        self.summary = label("", "muted", wrap=True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.summary)
         advice = label("Take a moment before you get up. Roll to your side, and rise slowly.",

@@ -45,7 +45,7 @@ class Illustration(QWidget):
         self._palette = LIGHT
         self.mirrored = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(140, 140)
 
     def show_illustration(self, name: str, palette: Palette, mirrored: bool = False) -> None:
         """`mirrored` turns the figure round for the right side of a two-sided step."""
@@ -91,14 +91,14 @@ class StepRing(QProgressBar):
         self.palette_ = LIGHT
         self._look: tuple[object, ...] = ()
         _drawn_whole(self)
-        self.setMinimumSize(180, 180)
+        self.setMinimumSize(140, 140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
         return QSize(320, 320)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(180, 180)
+        return QSize(140, 140)
 
     def show_progress(self, progress: float, centre_text: str, under_text: str,
                       breath: tuple[float, str, str] | None) -> None:
