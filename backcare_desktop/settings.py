@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backcare_desktop.audio.ambient import GENERATORS
 from backcare_desktop.audio.mixer import Volumes
-from backcare_desktop.paths import clean_leftovers, config_dir, write_atomically
+from backcare_desktop.paths import clean_leftovers, settings_path, write_atomically
 from backcare_desktop.routines.loader import Library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.routines.text import one_line
@@ -117,10 +117,6 @@ class Settings(_Model):
 
 # Renamed keys, oldest first: each maps an old file's data to the next version's shape.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-def settings_path() -> Path:
-    return config_dir() / "settings.json"
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str]:

@@ -25,18 +25,28 @@ def _probe(kind: str) -> dict[str, float]:
     """Runs in the child process."""
     began = time.perf_counter()
     from PySide6.QtCore import QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
     from benchmarks.common import cpu_share, rss_mb
 
     app = QApplication([])
-    painted: list[float] = []
+    marks: dict[str, float] = {}
+    awaited: list[tuple[str, QWidget | None]] = []
+    """The figure the next paint sets, and the window whose paint counts (None: any)."""
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: object) -> bool:
-            if getattr(event, "type", lambda: None)() == 12 and not painted:  # QEvent.Paint
-                painted.append(time.perf_counter() - began)
+            if getattr(event, "type", lambda: None)() == 12 and awaited:  # QEvent.Paint
+                name, window = awaited[0]
+                if window is None or (isinstance(watched, QWidget)
+                                      and watched.window() is window):
+                    marks[name] = (time.perf_counter() - began) * 1000
+                    awaited.clear()
             return False
+
+    def painted(name: str) -> None:
+        while name not in marks:
+            app.processEvents()
 
     spy = FirstPaint()
     app.installEventFilter(spy)
@@ -44,16 +54,22 @@ def _probe(kind: str) -> dict[str, float]:
     if kind == "minimal":
         window = QLabel("Hello")
         window.resize(1180, 780)
+        awaited.append(("first_frame_ms", None))
         window.show()
-        while not painted:
-            app.processEvents()
-        figures["first_frame_ms"] = painted[0] * 1000
+        painted("first_frame_ms")
+        figures.update(marks)
         with cpu_share() as share:
             _spin(app, PROBE_SECONDS)
             figures["idle_cpu"] = share()
         figures["rss_mb"] = rss_mb()
         return figures
 
+    if kind == "app":  # as `backcare-desktop` starts: the card first, then the window
+        from backcare_desktop.ui.splash import show_splash
+
+        awaited.append(("first_frame_ms", None))
+        splash = show_splash(app)
+        painted("first_frame_ms")
     from backcare_desktop.routines.loader import load_library
     from backcare_desktop.session.live import SilentOutput
     from backcare_desktop.session.player import ManualClock, MonotonicClock
@@ -63,10 +79,12 @@ def _probe(kind: str) -> dict[str, float]:
     clock = ManualClock() if kind == "session" else MonotonicClock()
     settings = Settings(voice="none")
     main = MainWindow(SilentOutput(clock), settings, load_library(), save=False)
+    awaited.append(("window_ms", main))
     main.show()
-    while not painted:
-        app.processEvents()
-    figures["first_frame_ms"] = painted[0] * 1000
+    painted("window_ms")
+    if kind == "app":
+        splash.close()
+    figures.update(marks)
     warmer = main.warmer
     bed = main._ambient(main.soundtrack_in_hand)
     while (warmer is not None and not warmer.done.is_set()) or not bed.done():
@@ -114,10 +132,12 @@ def run() -> Report:
     report = Report("Window (offscreen)")
     print(report.title, flush=True)
     minimal, app, session = _child("minimal"), _child("app"), _child("session")
-    ratio = app["first_frame_ms"] / minimal["first_frame_ms"]
-    report.add("start to first frame: Back Care / minimal window",
-               f"{app['first_frame_ms']:.0f} / {minimal['first_frame_ms']:.0f} ms = {ratio:.1f}x"
+    first, bare = app["first_frame_ms"], minimal["first_frame_ms"]
+    report.add("start to first frame (the starting card): Back Care / minimal window",
+               f"{first:.0f} / {bare:.0f} ms = {first / bare:.1f}x"
                f" (target <= {FIRST_FRAME_TARGET:g}x)")
+    report.add("start to the library on screen / minimal window",
+               f"{app['window_ms']:.0f} / {bare:.0f} ms = {app['window_ms'] / bare:.1f}x")
     report.add("CPU idle: library / minimal window",
                f"{app['idle_cpu'] * 100:.1f}% / {minimal['idle_cpu'] * 100:.1f}%")
     report.add("CPU in a breathing step / minimal window idle",

@@ -12,11 +12,11 @@ from PySide6.QtGui import QAccessible, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from backcare_desktop.paths import bundled_routines_dir
+from backcare_desktop.paths import bundled_routines_dir, settings_path
 from backcare_desktop.routines.loader import load_library
 from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.player import ManualClock, State
-from backcare_desktop.settings import RoutineChoices, Settings, load_settings, settings_path
+from backcare_desktop.settings import RoutineChoices, Settings, load_settings
 from backcare_desktop.ui.main_window import MainWindow
 from tests.ui_helpers import advance, start
 

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from backcare_desktop.cli import main
 from backcare_desktop.errors import Level
-from backcare_desktop.paths import bundled_routines_dir
+from backcare_desktop.paths import bundled_routines_dir, settings_path
 from backcare_desktop.routines.loader import load_library
 from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.plan import format_clock
@@ -29,7 +29,6 @@ from backcare_desktop.settings import (
     Settings,
     load_settings,
     save_settings,
-    settings_path,
 )
 from backcare_desktop.ui.main_window import MainWindow
 from tests.ui_helpers import advance, start

@@ -35,6 +35,7 @@ def run_app(background: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     from backcare_desktop.desktop import instance
+    from backcare_desktop.ui.splash import show_splash
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -45,6 +46,7 @@ def run_app(background: bool = False) -> int:
         if not background:
             print("Back Care is already running: brought its window to the front.")
         return 0
+    splash = None if background else show_splash(app)
     from backcare_desktop.ui.main_window import launch
 
-    return launch(app, claim, background)
+    return launch(app, claim, background, splash)

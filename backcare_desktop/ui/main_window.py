@@ -882,9 +882,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def launch(app: QApplication, claim: Instance, background: bool = False) -> int:
+def launch(app: QApplication, claim: Instance, background: bool = False,
+           splash: QWidget | None = None) -> int:
     """Opens the window in `app`, as the copy holding `claim` (see ui.app); with
-    `background`, only the tray icon while reminders keep the app there."""
+    `background`, only the tray icon while reminders keep the app there. The `splash` card
+    shown meanwhile goes once the window is up."""
     log_path = configure_logging()
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     bridge = MessageBridge()
@@ -918,6 +920,8 @@ def launch(app: QApplication, claim: Instance, background: bool = False) -> int:
     window.report_broken_files()
     if not (background and reminders.keeps_running):
         window.show()
+    if splash is not None:
+        splash.close()
     try:
         code = app.exec()
     finally:
