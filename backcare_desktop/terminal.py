@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.audio.signal import RATE
+from backcare_desktop.durations import format_clock
 from backcare_desktop.routines.text import printable
 from backcare_desktop.session.live import LiveSession, Stage
-from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
 
 TICK_SECONDS = 0.05

@@ -177,7 +177,7 @@ def test_play_in_the_terminal_is_recorded_and_history_lists_it(
     assert json.loads(capsys.readouterr().out)[0]["steps_total"] == 5
     assert main(["history"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split()[:2] == ["When", "Routine"] and "0:12 / " in lines[1]
+    assert lines[0].split()[:2] == ["When", "Routine"] and "12 s / " in lines[1]
 
 
 def test_history_takes_one_form_only(capsys: pytest.CaptureFixture[str]) -> None:

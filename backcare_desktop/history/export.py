@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
+from backcare_desktop.durations import format_length
 from backcare_desktop.history.store import Entry
 from backcare_desktop.routines.text import one_line
 
@@ -48,11 +49,6 @@ def to_json(entries: Sequence[Entry]) -> str:
     return json.dumps([entry_dict(entry) for entry in entries], indent=2)
 
 
-def minutes_and_seconds(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def comfort_text(entry: Entry) -> str:
     """'4 -> 7', '4 -> ?', '? -> 7', or '' when neither was answered."""
     if entry.comfort_before is None and entry.comfort_after is None:
@@ -68,8 +64,8 @@ def to_table(entries: Sequence[Entry]) -> str:
     header = ("When", "Routine", "Played", "Steps", "Ended", "Comfort")
     rows = [(entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
              one_line(entry.routine_title, 36),
-             f"{minutes_and_seconds(entry.spent_seconds)} / "
-             f"{minutes_and_seconds(entry.planned_seconds)}",
+             f"{format_length(entry.spent_seconds)} / "
+             f"{format_length(entry.planned_seconds)}",
              f"{entry.steps_done}/{entry.steps_total}"
              + (f" ({entry.steps_skipped} skipped)" if entry.steps_skipped else ""),
              entry.ending.value, comfort_text(entry)) for entry in entries]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from backcare_desktop.durations import format_clock
 from backcare_desktop.session.timeline import Timeline
 
 SpeechLength = Callable[[str], float | None]
@@ -51,14 +52,6 @@ def timeline_to_dict(
             for phase in timeline.phases
         ],
     }
-
-
-def format_clock(seconds: float) -> str:
-    """`m:ss`, or `h:mm:ss` past the hour."""
-    whole = max(0, round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def timeline_to_text(timeline: Timeline) -> str:

@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backcare_desktop.durations import format_length
 from backcare_desktop.errors import Level, Notice
-from backcare_desktop.history.export import minutes_and_seconds, write_csv
+from backcare_desktop.history.export import write_csv
 from backcare_desktop.history.figures import (
     WeekComfort,
     month_minutes,
@@ -179,7 +180,7 @@ class HistoryView(QWidget):
         self.week.show_days(week_minutes(self.entries, today), today)
         days = streak(self.entries, today)
         self.streak_value.setText(f"{days} day{'' if days == 1 else 's'}")
-        self.month_value.setText(f"{round(month_minutes(self.entries, today))} min")
+        self.month_value.setText(format_length(60 * round(month_minutes(self.entries, today))))
         self.chart.show_weeks(weekly_comfort(self.entries, today))
         self.list.clear()
         for entry in self.entries:
@@ -187,8 +188,8 @@ class HistoryView(QWidget):
                 f" · {entry.steps_skipped} skipped" if entry.steps_skipped else "")
             item = QTreeWidgetItem([
                 _when(entry), entry.routine_title,
-                f"{minutes_and_seconds(entry.spent_seconds)} of "
-                f"{minutes_and_seconds(entry.planned_seconds)}",
+                f"{format_length(entry.spent_seconds)} of "
+                f"{format_length(entry.planned_seconds)}",
                 steps, _ENDINGS[entry.ending], _comfort(entry)])
             item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
             sound = f"{entry.soundtrack}, {entry.voice} voice"

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from backcare_desktop.audio.ambient import GENERATORS
+from backcare_desktop.durations import format_length
 from backcare_desktop.routines.loader import Library, RoutineProblem
 from backcare_desktop.routines.model import Routine
-from backcare_desktop.session.plan import format_clock
 from backcare_desktop.settings import RoutineChoices
 from backcare_desktop.ui.checkin import ComfortCheckIn
 from backcare_desktop.ui.volume import VolumeControls
@@ -73,14 +73,9 @@ def label(text: str, role: str = "", wrap: bool = False) -> QLabel:
     return widget
 
 
-def minutes_text(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes} min" if minutes else f"{round(seconds)} s"
-
-
 def _meta(routine: Routine, seconds: float, bundled: bool) -> str:
     origin = "" if bundled else "  ·  your routine"
-    return f"{minutes_text(seconds)}  ·  {len(routine.steps)} steps{origin}"
+    return f"{format_length(seconds)}  ·  {len(routine.steps)} steps{origin}"
 
 
 class Card(QRadioButton):
@@ -585,7 +580,7 @@ class SetupPanel(QFrame):
 
     def _update_length(self) -> None:
         total = sum(spin.value() for spin in self._spins.values())
-        self.length.setText(f"{format_clock(total)}  ·  {len(self._spins)} steps")
+        self.length.setText(f"{format_length(total)}  ·  {len(self._spins)} steps")
 
     def _on_step_changed(self) -> None:
         self._update_length()

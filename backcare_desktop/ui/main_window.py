@@ -36,6 +36,7 @@ from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.desktop.inhibit import ScreenKeeper
 from backcare_desktop.desktop.instance import Instance
 from backcare_desktop.desktop.reminders import Reminders, attach_reminders
+from backcare_desktop.durations import format_clock, format_length
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.history.recorder import SessionRecorder
 from backcare_desktop.history.store import History, HistoryError, open_history
@@ -44,7 +45,6 @@ from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
-from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
 from backcare_desktop.session.timeline import (
     AdjustmentError,
@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
             return
         bound, limit = ("at most", "longest") if reached < minutes * 60 else (
             "at least", "shortest")
-        self.show_message(f"{routine.title} fits to {format_clock(reached)} {bound}",
+        self.show_message(f"{routine.title} fits to {format_length(reached)} {bound}",
                           Level.INFO, f"Asked for {minutes:g} minutes; every step is at its "
                           f"{limit} (each step's range is set by the routine).")
 

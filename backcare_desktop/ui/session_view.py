@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from backcare_desktop.session.plan import format_clock
+from backcare_desktop.durations import format_clock
 from backcare_desktop.session.player import State
 from backcare_desktop.session.snapshot import Snapshot
 from backcare_desktop.session.timeline import PhaseKind, Timeline
