@@ -61,14 +61,15 @@ def test_starting_a_routine_advances_steps_and_the_ring(window: MainWindow, qtbo
     assert view.caption.text() == "\u201cLet your arms hang loose by your sides.\u201d"
 
 
-def test_a_two_sided_step_names_the_side_and_turns_the_figure(
+def test_a_two_sided_step_names_the_side_and_changes_the_acting_hand(
         window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
     start(window, qtbot)
     window.presenter.seek(48 + 60 + 5)  # neck strokes, left side
     view = window.session_view
-    assert view.side.text() == "Left side" and not view.illustration.mirrored
+    assert view.figure.frame is not None
+    assert view.side.text() == "Left side" and view.figure.frame.scene.active == ("l_hand",)
     advance(window, clock, 35)
-    assert view.side.text() == "Right side" and view.illustration.mirrored
+    assert view.side.text() == "Right side" and view.figure.frame.scene.active == ("r_hand",)
 
 
 def test_a_whole_session_ends_on_the_end_screen(window: MainWindow, qtbot: QtBot,

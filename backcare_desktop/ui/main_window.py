@@ -33,6 +33,7 @@ from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.errors import BackCareError, Level, Notice
+from backcare_desktop.figure.motion import frame_at, still_frame
 from backcare_desktop.logs import configure_logging, install_exception_hooks
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.library_page.setup.volume.show_volumes(settings.volumes)
         self.session_view.volume.show_volumes(settings.volumes)
         self.session_view.captions = settings.captions
+        self.presenter.still_figure = settings.reduced_motion
         self.refresh_library()
 
     # Wiring -----------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
         setup.add_soundtrack_requested.connect(self.add_soundtrack_dialog)
         self.session_view.command.connect(self._on_command)
         self.presenter.changed.connect(self._render_session)
+        self.presenter.figure_frame.connect(self._render_figure)
         self.presenter.state_changed.connect(self.session_view.show_state)
         self.presenter.stage_changed.connect(self._on_stage)
         self.presenter.notice.connect(self.show_notice)
@@ -437,6 +440,20 @@ class MainWindow(QMainWindow):
             return
         self.session_view.show_snapshot(snap, len(timeline.steps),
                                         self.presenter.state is State.PAUSED)
+        self._render_figure()
+
+    def _render_figure(self) -> None:
+        """The figure at the player's position; only its own widget repaints, and only if
+        the pose changed."""
+        player, timeline = self.presenter.player, self.presenter.timeline
+        if player is None or timeline is None:
+            return
+        reduced = self.settings.reduced_motion
+        step = timeline.steps[timeline.step_index_at(player.position)]
+        following = (timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps)
+                     else None)
+        self.session_view.show_figure(frame_at(timeline, player.position, reduced),
+                                      still_frame(following) if following else None)
 
     def _on_command(self, name: str) -> None:
         actions = {"restart": self.presenter.restart_step,
@@ -534,6 +551,7 @@ class MainWindow(QMainWindow):
             self.settings.voice, self.settings.speaking_rate)
         self.settings = settings
         self.session_view.captions = settings.captions
+        self.presenter.still_figure = settings.reduced_motion
         self.apply_theme()
         if self.presenter.session is not None:
             self.presenter.session.set_volumes(self._volumes())

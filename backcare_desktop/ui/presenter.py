@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from backcare_desktop.errors import Notice
+from backcare_desktop.figure.motion import scene_of
 from backcare_desktop.session.live import LiveSession, SessionEvent, Stage, StageChanged
 from backcare_desktop.session.player import (
     CueDue,
@@ -23,6 +24,8 @@ from backcare_desktop.session.timeline import Timeline
 
 FRAME_MS = 16
 """The pacer's frame interval while a breathing step plays (about the display's rate)."""
+FIGURE_FRAME_MS = 33
+"""The figure's frame interval while a movement plays: smooth enough for slow strokes."""
 PREPARING_POLL_MS = 100
 
 
@@ -35,6 +38,8 @@ class SessionPresenter(QObject):
     cue_spoken = Signal(str)
     finished = Signal()
     notice = Signal(Notice)
+    figure_frame = Signal()
+    """Only the moving figure looks different now."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +50,11 @@ class SessionPresenter(QObject):
         self._frames = QTimer(self)
         self._frames.setInterval(FRAME_MS)
         self._frames.timeout.connect(self.tick)
+        self._figure_frames = QTimer(self)
+        self._figure_frames.setInterval(FIGURE_FRAME_MS)
+        self._figure_frames.timeout.connect(self.figure_frame)
+        self.still_figure = False
+        """Reduced motion: the figure needs no frames of its own."""
 
     # What the window reads -------------------------------------------------------------------
 
@@ -108,6 +118,7 @@ class SessionPresenter(QObject):
             self.session.stop()
         self._wake.stop()
         self._frames.stop()
+        self._figure_frames.stop()
 
     def close(self) -> None:
         """Stops the session and lets go of it."""
@@ -135,21 +146,26 @@ class SessionPresenter(QObject):
         self.changed.emit()
         if session.stage in (Stage.PREPARING, Stage.READY):
             self._frames.stop()
+            self._figure_frames.stop()
             self._wake.start(PREPARING_POLL_MS)
             return
         player = session.player
         running = player.state is State.RUNNING
         breathing = running and player.current_step.step.breathing is not None
-        if breathing and not self._frames.isActive():
-            self._frames.start()
-        elif not breathing:
-            self._frames.stop()
+        _keep_running(self._frames, breathing)
+        moving = (running and not breathing and not self.still_figure
+                  and scene_of(player.current_step).moves)
+        _keep_running(self._figure_frames, moving)
         if running:
             self._wake.start(self._milliseconds_to_next_change(player))
         elif session.stage is Stage.PAUSED:
             self._wake.start(PREPARING_POLL_MS * 5)  # notices still come while paused
         else:
             self._wake.stop()
+
+    @property
+    def figure_moving(self) -> bool:
+        return self._figure_frames.isActive()
 
     @staticmethod
     def _milliseconds_to_next_change(player: Player) -> int:
@@ -175,3 +191,10 @@ class SessionPresenter(QObject):
             self.cue_spoken.emit(event.cue.text)
         if isinstance(event, StageChanged) and event.stage is Stage.FINISHED:
             self.finished.emit()
+
+
+def _keep_running(timer: QTimer, wanted: bool) -> None:
+    if wanted and not timer.isActive():
+        timer.start()
+    elif not wanted:
+        timer.stop()

@@ -83,6 +83,10 @@ class SettingsDialog(QDialog):
         self.captions = QCheckBox("Show what the voice says as captions")
         self.captions.setChecked(settings.captions)
         form.addRow("", self.captions)
+        self.reduced_motion = QCheckBox("Reduce motion: keep the figure still")
+        self.reduced_motion.setToolTip("Each step shows its key pose without moving")
+        self.reduced_motion.setChecked(settings.reduced_motion)
+        form.addRow("", self.reduced_motion)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -100,5 +104,6 @@ class SettingsDialog(QDialog):
             "theme": self.theme.currentData(),
             "start_fullscreen": self.fullscreen.isChecked(),
             "captions": self.captions.isChecked(),
+            "reduced_motion": self.reduced_motion.isChecked(),
             "volumes": volumes,
         })
