@@ -141,6 +141,9 @@ RANGES: dict[str, tuple[float, float]] = {
 """Comfortable ranges, in degrees; a scene or a moment of one outside them is an error."""
 
 UPPER_ARM, FOREARM, HAND = 0.29, 0.25, 0.075
+_NEAREST_REACH = 0.165
+"""The closest the middle of a hand comes to its own shoulder: the elbow then bends 150
+degrees, as far as an elbow goes. Nearer targets are met at this distance."""
 
 
 def range_of(dof: str) -> tuple[float, float]:
@@ -315,9 +318,17 @@ def _reach(points: dict[str, Vec], frames: dict[str, Matrix], side: str,
     kinematics: the elbow sits on the circle both bones allow, nearest the hint)."""
     shoulder = points[f"{side}_shoulder"]
     target = _place(points, frames, place)
+    if isinstance(place, Between):  # a hand going far goes over its shoulder, not through
+        first, second = _place(points, frames, place.first), _place(points, frames, place.second)
+        far = min(max((length(sub(second, first)) - 0.25) / 0.2, 0.0), 1.0)
+        over = add(shoulder, apply(frames["chest"], (0.1 if side == "l" else -0.1, 0.2, 0.12)))
+        via = lerp(lerp(first, second, 0.5), over, far)
+        t = place.t
+        target = add(add(scale(first, (1 - t) ** 2), scale(via, 2 * t * (1 - t))),
+                     scale(second, t * t))
     upper, lower = UPPER_ARM, FOREARM + HAND
     towards = sub(target, shoulder)
-    distance = min(max(length(towards), abs(upper - lower) + 0.02), upper + lower - 1e-4)
+    distance = min(max(length(towards), _NEAREST_REACH), upper + lower - 1e-4)
     axis = unit(towards)
     target = add(shoulder, scale(axis, distance))
     along = (upper * upper - lower * lower + distance * distance) / (2 * distance)

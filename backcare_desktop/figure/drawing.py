@@ -8,11 +8,11 @@ geometry and the Qt widget only fills and strokes what it gets.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 
 from backcare_desktop.figure.body import Body
 from backcare_desktop.figure.geometry import Matrix, Vec, add, apply, compose, rotation
@@ -22,9 +22,10 @@ Point = tuple[float, float]
 
 
 class Role(StrEnum):
-    FLOOR = "floor"
+    """What a shape is, which decides its colour."""
+
     PROP = "prop"
-    PROP_EDGE = "prop_edge"
+    CUSHION = "cushion"
     FAR = "far"
     BODY = "body"
     HAIR = "hair"
@@ -32,18 +33,37 @@ class Role(StrEnum):
     ACTIVE = "active"
     GLOW = "glow"
     PATH = "path"
+
+
+class Kind(StrEnum):
+    """How a shape is drawn."""
+
+    SOLID = "solid"
+    """Filled outlines (`points`, and `more` as one with it), with rounded corners."""
+    LIMB = "limb"
+    """A round-ended bar from `points[0]` to `points[1]`, `width` thick."""
+    DOT = "dot"
+    """A disc of radius `width` at `points[0]`."""
+    LINE = "line"
+    """An open line through `points`, drawn dashed."""
     ARROW = "arrow"
+    """An arrow head: an open line through three points."""
 
 
 @dataclass(frozen=True)
 class Shape:
     role: Role
+    kind: Kind
     points: tuple[Point, ...]
-    """A closed outline (or, for PATH, an open line)."""
     depth: float
     """Nearer the viewer is larger; shapes are painted far to near."""
+    width: float = 0.0
     more: tuple[tuple[Point, ...], ...] = ()
-    """Further outlines painted as one with the first (a torso is several hulls)."""
+
+    @property
+    def edged(self) -> bool:
+        """Whether a thin line of the background separates it from what lies behind."""
+        return self.kind in (Kind.SOLID, Kind.LIMB) or self.role is Role.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -54,13 +74,10 @@ class View:
     yaw: float = 90.0
     pitch: float = 0.0
 
-    @property
+    @cached_property
     def turn(self) -> Matrix:
         return compose(rotation("x", self.pitch), rotation("y", self.yaw))
 
-    def project(self, point: Vec) -> tuple[float, float, float]:
-        x, y, z = apply(self.turn, point)
-        return (x, -y, z)
 
 
 @dataclass(frozen=True)
@@ -76,152 +93,147 @@ class Solid:
     yaw: float = 0.0
 
 
-# Body parts: (from, to, width at from, width at to), widths in metres.
-_LIMBS: tuple[tuple[str, str, float, float], ...] = (
-    ("neck_base", "head_base", 0.1, 0.09),
-    ("hip", "knee", 0.16, 0.105), ("knee", "ankle", 0.105, 0.07), ("ankle", "toe", 0.075, 0.05),
-    ("shoulder", "elbow", 0.1, 0.075), ("elbow", "wrist", 0.075, 0.055),
+_LIMBS: tuple[tuple[str, str, float], ...] = (
+    ("hip", "knee", 0.14), ("knee", "ankle", 0.095), ("ankle", "toe", 0.065),
+    ("shoulder", "elbow", 0.09), ("elbow", "wrist", 0.068),
 )
-_SIDED = ("hip", "knee", "ankle", "toe", "shoulder", "elbow", "wrist", "hand")
-# Torso cross-sections: point, half width, half depth, forward offset (the spine lies
-# towards the back).
+"""Each side's bars: from, to and thickness (metres)."""
 _SECTIONS: tuple[tuple[str, float, float, float], ...] = (
-    ("pelvis", 0.14, 0.1, -0.005), ("waist", 0.115, 0.08, 0.03), ("chest", 0.13, 0.095, 0.04),
-    ("sternum", 0.14, 0.07, -0.005),
+    ("pelvis", 0.135, 0.095, -0.005), ("waist", 0.11, 0.075, 0.03),
+    ("chest", 0.125, 0.09, 0.04), ("sternum", 0.135, 0.065, -0.005),
 )
+"""Torso cross-sections: point, half width, half depth, forward offset (the spine lies
+towards the back). The torso is drawn with a rounded edge that adds about 2 cm."""
+_SWELL = {"waist": 0.012, "chest": 0.014, "sternum": 0.012}
+"""How much deeper a full breath makes each section."""
 _HEAD = (0.078, 0.108, 0.098)
 """Half width, height and depth of the head."""
+_HAIR = ((0.083, 0.1, 0.096), (0.0, 0.02, -0.024))
+"""The hair as a second, slightly larger head set up and back: seen from behind it covers
+the head, from in front it shows as a rim."""
+_RING = tuple((math.cos(2 * math.pi * k / 12), math.sin(2 * math.pi * k / 12))
+              for k in range(12))
+_OVAL = tuple((math.cos(2 * math.pi * k / 28), math.sin(2 * math.pi * k / 28))
+              for k in range(28))
 
 
 def shapes(body: Body, view: View, active: Iterable[str] = (), glows: Iterable[str] = (),
            solids: Sequence[Solid] = (), path: Sequence[Vec] = ()) -> list[Shape]:
-    """Everything to paint, in painting order. `active` names the acting hands or feet
-    (drawn in the accent colour), `glows` the points whose area is lit."""
+    """Everything to paint, in painting order. `active` names the acting hands (drawn in
+    the accent colour), `glows` the points whose area is lit."""
     p = body.points
+    turn = view.turn
+    flat = {name: _project(turn, point) for name, point in p.items()}
     active = set(active)
-    torso_depth = (view.project(p["pelvis"])[2] + view.project(p["chest"])[2]) / 2
-    parts: list[Shape] = []
-    breath = body.breath
-    sections = []
-    for name, width, depth, forward in _SECTIONS:
-        swell = {"waist": 0.012, "chest": 0.014, "sternum": 0.012}.get(name, 0.0) * breath
-        sections.append(_section(body, name, width + swell / 2, depth + swell, forward, view))
-    # Each piece reaches a little into the next, so that the painter's union leaves no seam.
-    reaching = [*(_between(upper, beyond, 0.25) for upper, beyond in
-                  itertools.pairwise(sections[1:])), sections[-1]]
-    pieces = [_hull_shape(Role.BODY, [*lower, *upper, *further])
-              for (lower, upper), further in zip(itertools.pairwise(sections), reaching,
-                                                 strict=True)]
-    parts.append(Shape(Role.BODY, pieces[0].points, sum(q.depth for q in pieces) / len(pieces),
-                       tuple(piece.points for piece in pieces[1:])))
+    torso_depth = (flat["pelvis"][2] + flat["chest"][2]) / 2
+    parts: list[Shape] = [_torso(body, turn, torso_depth), *_head(body, turn, flat)]
     for side in ("l", "r"):
-        parts.append(_tapered(Role.BODY, view, p["neck_base"], p[f"{side}_shoulder"], 0.11, 0.1))
-        for start, end, first, second in _LIMBS[1:]:
-            parts.append(_tapered(Role.BODY, view, p[f"{side}_{start}"], p[f"{side}_{end}"],
-                                  first, second))
+        parts.append(_limb(Role.BODY, flat["neck_base"], flat[f"{side}_shoulder"], 0.1))
+        for start, end, width in _LIMBS:
+            parts.append(_limb(Role.BODY, flat[f"{side}_{start}"], flat[f"{side}_{end}"], width))
         hand = f"{side}_hand"
-        reach = add(p[hand], _towards(p[f"{side}_wrist"], p[hand], 0.03))
-        parts.append(_tapered(Role.ACTIVE if hand in active else Role.BODY, view,
-                              p[f"{side}_wrist"], reach, 0.06, 0.055))
-    start, end, first, second = _LIMBS[0]
-    parts.append(_tapered(Role.BODY, view, p[start], p[end], first, second))
+        tip = _project(turn, add(p[hand], _towards(p[f"{side}_wrist"], p[hand], 0.025)))
+        parts.append(_limb(Role.ACTIVE if hand in active else Role.BODY, flat[f"{side}_wrist"],
+                           tip, 0.058))
+    parts.append(_limb(Role.BODY, flat["neck_base"], flat["head_base"], 0.09))
     parts = [_far_or_near(part, torso_depth) for part in parts]
-    parts.extend(_head(body, view))
-    ordered = sorted((_solid(solid, view) for solid in solids if solid.kind != "slab"),
-                     key=lambda shape: shape.depth)
-    everything = sorted([*parts, *ordered], key=lambda shape: shape.depth)
-    floor = [_solid(solid, view) for solid in solids if solid.kind == "slab"]
-    lit = [_circle(Role.GLOW, view.project(p[name]), 0.085) for name in glows]
-    trail = []
+    floor = [_solid(solid, turn) for solid in solids if solid.kind == "slab"]
+    rest = sorted([*parts, *(_solid(solid, turn) for solid in solids if solid.kind != "slab")],
+                  key=lambda shape: shape.depth)
+    lit = [_dot(Role.GLOW, flat[name], 0.085) for name in glows]
+    trail: list[Shape] = []
     if len(path) > 1:
-        line = tuple(_flat(view.project(point)) for point in path)
-        trail = [Shape(Role.PATH, line, 0.0), _arrow(line)]
-    return [*floor, *everything, *lit, *trail]
+        line = tuple(_flat(_project(turn, point)) for point in path)
+        trail = [Shape(Role.PATH, Kind.LINE, line, 0.0), _arrow(line)]
+    return [*floor, *rest, *lit, *trail]
+
+
+def _project(turn: Matrix, point: Vec) -> tuple[float, float, float]:
+    x, y, z = apply(turn, point)
+    return (x, -y, z)
 
 
 def _far_or_near(shape: Shape, torso_depth: float) -> Shape:
     """Limbs on the far side of the trunk are drawn paler, so a side view reads in depth."""
-    if shape.role is Role.BODY and shape.depth < torso_depth - 0.05:
-        return Shape(Role.FAR, shape.points, shape.depth, shape.more)
+    if shape.role is Role.BODY and shape.kind is Kind.LIMB and shape.depth < torso_depth - 0.05:
+        return Shape(Role.FAR, shape.kind, shape.points, shape.depth, shape.width)
     return shape
 
 
-def _between(first: Sequence[tuple[float, float, float]],
-             second: Sequence[tuple[float, float, float]],
-             t: float) -> list[tuple[float, float, float]]:
-    return [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t)
-            for a, b in zip(first, second, strict=True)]
+def _torso(body: Body, turn: Matrix, depth: float) -> Shape:
+    """Hulls of consecutive cross-sections, painted as one: each reaches a quarter into the
+    next, so the outline has no notch where they meet."""
+    rings = []
+    for name, width, deep, forward in _SECTIONS:
+        swell = _SWELL.get(name, 0.0) * body.breath
+        centre, frame = body.points[name], body.frames[name]
+        rings.append([_flat(_project(turn, add(centre, apply(frame, (
+            (width + swell / 2) * c, 0.0, forward + (deep + swell) * s)))))
+            for c, s in _RING])
+    pieces = []
+    for index in range(len(rings) - 1):
+        further = rings[index + 2] if index + 2 < len(rings) else rings[index + 1]
+        reach = [(a[0] + (b[0] - a[0]) * 0.25, a[1] + (b[1] - a[1]) * 0.25)
+                 for a, b in zip(rings[index + 1], further, strict=True)]
+        pieces.append(_hull([*rings[index], *rings[index + 1], *reach]))
+    return Shape(Role.BODY, Kind.SOLID, pieces[0], depth, 0.04, tuple(pieces[1:]))
 
 
-def _section(body: Body, name: str, width: float, depth: float, forward: float,
-             view: View) -> list[tuple[float, float, float]]:
-    centre, frame = body.points[name], body.frames[name]
-    ring = []
-    for k in range(16):
-        angle = 2 * math.pi * k / 16
-        local = (width * math.cos(angle), 0.0, forward + depth * math.sin(angle))
-        ring.append(view.project(add(centre, apply(frame, local))))
-    return ring
+def _head(body: Body, turn: Matrix, flat: dict[str, tuple[float, float, float]]) -> list[Shape]:
+    frame = body.frames["head_base"]
+    centre = body.points["head"]
+    head = _ellipsoid(Role.BODY, turn, frame, centre, _HEAD)
+    size, offset = _HAIR
+    hair_centre = add(centre, apply(frame, offset))
+    hair = _ellipsoid(Role.HAIR, turn, frame, hair_centre, size)
+    nearer = _project(turn, hair_centre)[2] - flat["head"][2]
+    hair = replace(hair, depth=head.depth + (0.001 if nearer > 0.01 else -0.001))
+    found = [head, hair]
+    nose = flat["nose"]
+    if nose[2] > flat["head"][2] - 0.04:  # the face is towards the viewer, or side-on
+        found.append(_dot(Role.FACE, nose, 0.02, head.depth + 0.002))
+    return found
 
 
-def _head(body: Body, view: View) -> list[Shape]:
-    centre, frame = body.points["head"], body.frames["head_base"]
-    wide, high, deep = _HEAD
-    surface, hair = [], []
-    for i in range(1, 10):
-        polar = math.pi * i / 10
-        for k in range(16):
-            angle = 2 * math.pi * k / 16
-            local = (wide * math.sin(polar) * math.cos(angle), high * math.cos(polar),
-                     deep * math.sin(polar) * math.sin(angle))
-            point = view.project(add(centre, apply(frame, local)))
-            surface.append(point)
-            if local[1] > 0.45 * high or (local[2] < -0.2 * deep and local[1] > -0.35 * high):
-                hair.append(point)
-    head = _hull_shape(Role.BODY, surface)
-    nose = view.project(body.points["nose"])
-    shapes_ = [head, _hull_shape(Role.HAIR, hair, head.depth + 0.001)]
-    if nose[2] > view.project(centre)[2] - 0.04:  # the face is towards the viewer or side-on
-        shapes_.append(_circle(Role.FACE, nose, 0.02, head.depth + 0.002))
-    return shapes_
+def _ellipsoid(role: Role, turn: Matrix, frame: Matrix, centre: Vec,
+               size: tuple[float, float, float]) -> Shape:
+    """The outline of an ellipsoid seen straight on: the ellipse J Jᵀ, for J its axes
+    projected onto the picture."""
+    axes = [apply(turn, apply(frame, axis)) for axis in
+            ((size[0], 0.0, 0.0), (0.0, size[1], 0.0), (0.0, 0.0, size[2]))]
+    m00 = sum(a[0] * a[0] for a in axes)
+    m01 = sum(a[0] * -a[1] for a in axes)
+    m11 = sum(a[1] * a[1] for a in axes)
+    l00 = math.sqrt(m00)
+    l10 = m01 / l00
+    l11 = math.sqrt(max(m11 - l10 * l10, 1e-12))
+    x, y, z = _project(turn, centre)
+    outline = tuple((x + l00 * c, y + l10 * c + l11 * s) for c, s in _OVAL)
+    return Shape(role, Kind.SOLID, outline, z, 0.0)
 
 
-def _solid(solid: Solid, view: View) -> Shape:
+def _solid(solid: Solid, turn: Matrix) -> Shape:
     if solid.kind == "ball":  # drawn over the body, as if seen through it: the ball is the
-        return _circle(solid.role, view.project(solid.centre), solid.size[0], 9.0)  # point
-    turn = rotation("y", solid.yaw)
-    corners = [view.project(add(solid.centre, apply(turn, (sx * solid.size[0],
+        return _dot(solid.role, _project(turn, solid.centre), solid.size[0], 9.0)  # point
+    box = rotation("y", solid.yaw)
+    corners = [_project(turn, add(solid.centre, apply(box, (sx * solid.size[0],
                                                             sy * solid.size[1],
                                                             sz * solid.size[2]))))
                for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)]
     depth = sum(c[2] for c in corners) / 8 - 0.12  # a prop gives way to the body it holds
-    return _hull_shape(solid.role, corners, depth)
+    rounding = 0.05 if solid.role is Role.CUSHION else 0.0
+    return Shape(solid.role, Kind.SOLID, _hull([_flat(c) for c in corners]), depth, rounding)
 
 
-def _tapered(role: Role, view: View, start: Vec, end: Vec, first: float,
-             second: float) -> Shape:
-    a, b = view.project(start), view.project(end)
-    points = [*_ring(a, first / 2), *_ring(b, second / 2)]
-    return Shape(role, _hull([_flat(q) for q in points]), (a[2] + b[2]) / 2)
+def _limb(role: Role, start: tuple[float, float, float], end: tuple[float, float, float],
+          width: float) -> Shape:
+    return Shape(role, Kind.LIMB, (_flat(start), _flat(end)), (start[2] + end[2]) / 2, width)
 
 
-def _circle(role: Role, centre: tuple[float, float, float], radius: float,
-            depth: float | None = None) -> Shape:
-    return Shape(role, tuple(_flat(q) for q in _ring(centre, radius)),
-                 centre[2] if depth is None else depth)
-
-
-def _ring(centre: tuple[float, float, float], radius: float,
-          count: int = 20) -> list[tuple[float, float, float]]:
-    return [(centre[0] + radius * math.cos(2 * math.pi * k / count),
-             centre[1] + radius * math.sin(2 * math.pi * k / count), centre[2])
-            for k in range(count)]
-
-
-def _hull_shape(role: Role, points: Sequence[tuple[float, float, float]],
-                depth: float | None = None) -> Shape:
-    mean = sum(q[2] for q in points) / len(points)
-    return Shape(role, _hull([_flat(q) for q in points]), mean if depth is None else depth)
+def _dot(role: Role, centre: tuple[float, float, float], radius: float,
+         depth: float | None = None) -> Shape:
+    return Shape(role, Kind.DOT, (_flat(centre),), centre[2] if depth is None else depth,
+                 radius)
 
 
 def _arrow(line: Sequence[Point]) -> Shape:
@@ -232,7 +244,7 @@ def _arrow(line: Sequence[Point]) -> Shape:
     size = 0.045
     left = (tip[0] - size * math.cos(angle - 0.5), tip[1] - size * math.sin(angle - 0.5))
     right = (tip[0] - size * math.cos(angle + 0.5), tip[1] - size * math.sin(angle + 0.5))
-    return Shape(Role.ARROW, (left, tip, right), 0.0)
+    return Shape(Role.PATH, Kind.ARROW, (left, tip, right), 0.0)
 
 
 def _towards(start: Vec, end: Vec, distance: float) -> Vec:

@@ -16,7 +16,7 @@ from backcare_desktop.figure.geometry import Vec
 from backcare_desktop.figure.scenes import SCENES, Scene, body_of
 from backcare_desktop.session.timeline import PhaseKind, TimedStep, Timeline
 
-TURN_SECONDS = 1.6
+TURN_SECONDS = 2.0
 """How long the figure takes to change sides after the spoken switch."""
 _TRAIL_SAMPLES = 10
 

@@ -136,14 +136,14 @@ def _mat(body: Body) -> list[Solid]:
 def _cushion(body: Body, under: str) -> list[Solid]:
     x, y, z = body.points[under]
     height = max(0.03, (y - 0.06) / 2) if under == "head" else max(0.03, (y - 0.05) / 2)
-    return [Solid("box", (x, height, z), (0.2, height, 0.13), Role.PROP_EDGE)]
+    return [Solid("box", (x, height, z), (0.2, height, 0.13), Role.CUSHION)]
 
 
 def _knee_cushion(body: Body) -> list[Solid]:
     left, right = body.points["l_knee"], body.points["r_knee"]
     x, z = (left[0] + right[0]) / 2, (left[2] + right[2]) / 2
     height = max(0.03, (min(left[1], right[1]) - 0.05) / 2)
-    return [Solid("box", (x, height, z), (0.22, height, 0.11), Role.PROP_EDGE)]
+    return [Solid("box", (x, height, z), (0.22, height, 0.11), Role.CUSHION)]
 
 
 def _wall(body: Body) -> list[Solid]:
@@ -214,8 +214,8 @@ _ALL_FOURS = {"l_hip.flex": 78, "r_hip.flex": 78, "l_knee.flex": 92, "r_knee.fle
               "l_ankle.flex": -40, "r_ankle.flex": -40, "l_hip.side": 4, "r_hip.side": 4,
               "neck.flex": 4}
 """Knees under the hips, the back level; the hands stand on the floor (`_HANDS_DOWN`)."""
-_HANDS_DOWN = {"l": Reach("l_knee", (0.06, -0.02, 0.5), (0.0, 0.0, -1.0), level=True),
-               "r": Reach("r_knee", (-0.06, -0.02, 0.5), (0.0, 0.0, -1.0), level=True)}
+_HANDS_DOWN = {"l": Reach("l_knee", (0.06, -0.02, 0.5), (0.3, -1.0, 0.0), level=True),
+               "r": Reach("r_knee", (-0.06, -0.02, 0.5), (-0.3, -1.0, 0.0), level=True)}
 _ARMS_OUT = {"l_shoulder.side": 75, "r_shoulder.side": 75, "l_elbow.flex": 15,
              "r_elbow.flex": 15}
 
@@ -230,11 +230,12 @@ def _pair(anchor: str, offset: tuple[float, float, float],
 _ON_THIGHS = _pair("l_hip", (0.0, -0.3, 0.1), (0.4, -1.0, -0.5))
 _ON_BELLY = {"l": Reach("waist", (0.07, 0.02, 0.135), (1.0, -0.2, -0.8)),
              "r": Reach("waist", (-0.06, -0.03, 0.135), (-1.0, -0.2, -0.8))}
-_NECK_TOP = (0.03, 0.085, -0.065)
-"""The back of the neck just under the skull, a finger's width left of the middle."""
-_NECK_LOW = (0.045, 0.005, -0.07)
-_SHOULDER_TOP = (-0.05, 0.07, -0.02)
-"""On the top of the shoulder, in the shoulder's frame."""
+_NECK_TOP = (0.035, 0.08, -0.1)
+"""Where the middle of the hand is when the fingertips rest on the back of the neck, just
+under the skull, a finger's width left of the middle."""
+_NECK_LOW = (0.05, 0.0, -0.1)
+_SHOULDER_TOP = (0.11, 0.0, -0.085)
+"""On the muscle over the top of the shoulder, where the stroke ends, in the neck's frame."""
 _LOW_BACK = (0.05, -0.07, -0.105)
 """On the muscle beside the lower spine, in the waist's frame."""
 _ELBOWS_BACK = (1.0, -0.2, -1.0)
@@ -271,7 +272,7 @@ SCENES: dict[str, Scene] = _library(
           {**_SEATED, **_ARMS_HANGING, "neck.flex": 12}, {"r": _ON_THIGHS["r"]},
           keys=(Key(reach={"l": Reach("neck_base", _NECK_TOP, (1.0, 0.5, 0.3))}),
                 Key(reach={"l": Reach("neck_base", _NECK_LOW, (1.0, 0.1, 0.3))}),
-                Key(reach={"l": Reach("l_shoulder", _SHOULDER_TOP, (1.0, -0.3, 0.3))},
+                Key(reach={"l": Reach("neck_base", _SHOULDER_TOP, (0.7, 0.1, 0.8))},
                     move=1.2),
                 Key(reach={"l": Reach("neck_base", _NECK_TOP, (1.0, 0.5, 0.3))}, move=0.8,
                     traced=False)),
@@ -281,7 +282,7 @@ SCENES: dict[str, Scene] = _library(
           "and out across the shoulders", Position.SEATED, {**_SEATED, "neck.flex": 12},
           keys=(Key(reach=_pair("neck_base", _NECK_TOP, (1.0, 0.5, 0.3))),
                 Key(reach=_pair("neck_base", _NECK_LOW, (1.0, 0.1, 0.3))),
-                Key(reach=_pair("l_shoulder", _SHOULDER_TOP, (1.0, -0.3, 0.3)), move=1.2),
+                Key(reach=_pair("neck_base", _SHOULDER_TOP, (0.7, 0.1, 0.8)), move=1.2),
                 Key(reach=_pair("neck_base", _NECK_TOP, (1.0, 0.5, 0.3)), move=0.8,
                     traced=False)),
           view=BACK, props=("chair",), active=("l_hand", "r_hand"), trace="l_hand", pace=5.0),
@@ -322,7 +323,7 @@ SCENES: dict[str, Scene] = _library(
           keys=tuple(Key(reach=_pair("head", (0.075 + 0.012 * dx, 0.06 + 0.015 * dy, 0.01),
                                      (1.0, 0.2, 0.3)))
                      for dx, dy in ((1, 0), (0, 1), (-1, 0), (0, -1))),
-          view=FRONT_THREE_QUARTER, props=("chair",), active=("l_hand", "r_hand"),
+          view=View(15, 6), props=("chair",), active=("l_hand", "r_hand"),
           trace="l_hand", pace=3.0),
     # Lying on the back -----------------------------------------------------------------------
     Scene("lying-hands-belly", "lying on the back, cushions under the head and knees, hands "
@@ -361,8 +362,8 @@ SCENES: dict[str, Scene] = _library(
           "towards the chest", Position.LYING, {**_LYING, **_KNEES_UP},
           {"l": Reach("l_hip", (0.05, -0.3, -0.07), (1.0, 0.0, -0.4)),
            "r": Reach("l_hip", (-0.05, -0.3, -0.07), (-1.0, 0.0, -0.4))},
-          keys=(Key({"l_hip.flex": 92, "l_knee.flex": 105}, hold=1.0),
-                Key({"l_hip.flex": 112, "l_knee.flex": 112}, move=1.0, hold=1.2)),
+          keys=(Key({"l_hip.flex": 95, "l_knee.flex": 118}, hold=1.0),
+                Key({"l_hip.flex": 115, "l_knee.flex": 128}, move=1.0, hold=1.2)),
           view=View(-90, 18), props=("mat", "cushion-head"), active=("l_hand", "r_hand"),
           glow=("l_knee",), trace="l_knee", pace=7.0, still=1, side="left"),
     # On the floor, on the side, on all fours, standing ----------------------------------------
@@ -390,10 +391,10 @@ SCENES: dict[str, Scene] = _library(
           planted="l_knee"),
     Scene("cat-cow", "on hands and knees, rounding and then gently arching the back",
           Position.ALL_FOURS, _ALL_FOURS, _HANDS_DOWN,
-          keys=(Key({"pelvis.flex": -12, "l_hip.flex": 66, "r_hip.flex": 66,
-                     "thoracic.flex": 14, "upper_back.flex": 14, "neck.flex": 30}, hold=0.5),
-                Key({"pelvis.flex": 10, "l_hip.flex": 88, "r_hip.flex": 88,
-                     "thoracic.flex": -12, "upper_back.flex": -8, "neck.flex": -20},
+          keys=(Key({"pelvis.flex": -17, "l_hip.flex": 61, "r_hip.flex": 61,
+                     "thoracic.flex": 20, "upper_back.flex": 18, "neck.flex": 30}, hold=0.5),
+                Key({"pelvis.flex": 14, "l_hip.flex": 92, "r_hip.flex": 92,
+                     "thoracic.flex": -17, "upper_back.flex": -12, "neck.flex": -20},
                     move=1.0, hold=0.5)),
           view=SIDE, props=("mat",), glow=("waist",), trace="waist", pace=8.0,
           planted="l_knee"),

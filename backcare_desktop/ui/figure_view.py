@@ -11,18 +11,15 @@ from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QPainter,
-    QPainterPath,
-    QPainterPathStroker,
     QPaintEvent,
     QPen,
     QPolygonF,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from backcare_desktop.figure.drawing import Role, Shape, shapes
+from backcare_desktop.figure.drawing import Kind, Role, Shape, shapes
 from backcare_desktop.figure.motion import Frame, trail
 from backcare_desktop.figure.scenes import SCENES, body_of, solids
 from backcare_desktop.ui.theme import LIGHT, Palette
@@ -50,48 +47,39 @@ def paint_figure(painter: QPainter, rect: QRectF, frame: Frame, palette: Palette
     painter.scale(size, size)
     painter.translate(-(left + width / 2), -(top + height / 2))
     colours = _colours(palette)
-    edge = QPen(QColor(palette.window), 2.2 / size)
-    edge.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    edge, edge_width = QColor(palette.window), 4.0 / size
     for shape in drawn:
-        _paint(painter, shape, colours, edge, size)
+        if shape.edged:
+            _paint(painter, shape, edge, edge_width, size)
+        _paint(painter, shape, colours[shape.role], 0.0, size)
     painter.restore()
 
 
-def _paint(painter: QPainter, shape: Shape, colours: dict[Role, QColor], edge: QPen,
-           size: float) -> None:
-    colour = colours[shape.role]
-    polygon = QPolygonF([QPointF(x, y) for x, y in shape.points])
-    if shape.role is Role.PATH:
-        pen = QPen(colour, 3.0 / size, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap)
+def _paint(painter: QPainter, shape: Shape, colour: QColor, grow: float, size: float) -> None:
+    """One shape in one colour, `grow` wider all round (the edge drawn under it)."""
+    points = [QPointF(x, y) for x, y in shape.points]
+    if shape.kind is Kind.LIMB:
+        pen = QPen(colour, shape.width + grow, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
+        painter.drawLine(points[0], points[1])
+    elif shape.kind is Kind.DOT:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        radius = shape.width + grow / 2
+        painter.drawEllipse(points[0], radius, radius)
+    elif shape.kind in (Kind.LINE, Kind.ARROW):
+        style = Qt.PenStyle.DashLine if shape.kind is Kind.LINE else Qt.PenStyle.SolidLine
+        painter.setPen(QPen(colour, 3.0 / size, style, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPolyline(polygon)
-        return
-    if shape.role is Role.ARROW:
-        pen = QPen(colour, 3.0 / size, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                   Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPolyline(polygon)
-        return
-    outlined = shape.role in (Role.BODY, Role.FAR, Role.ACTIVE, Role.HAIR, Role.PROP,
-                              Role.PROP_EDGE)
-    painter.setPen(edge if outlined else Qt.PenStyle.NoPen)
-    painter.setBrush(QBrush(colour))
-    path = QPainterPath()
-    path.addPolygon(polygon)
-    path.closeSubpath()
-    for more in shape.more:
-        piece = QPainterPath()
-        piece.addPolygon(QPolygonF([QPointF(x, y) for x, y in more]))
-        piece.closeSubpath()
-        path = path.united(piece)
-    if shape.more or shape.role is Role.PROP_EDGE:  # a torso or a cushion: soft corners
-        stroker = QPainterPathStroker()
-        stroker.setWidth(0.05)
-        stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        path = path.united(stroker.createStroke(path)).simplified()
-    painter.drawPath(path)
+        painter.drawPolyline(QPolygonF(points))
+    else:
+        rounding = shape.width + grow
+        painter.setPen(QPen(colour, rounding, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin) if rounding else Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        for outline in (shape.points, *shape.more):
+            painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
 
 
 @cache
@@ -102,9 +90,8 @@ def _colours(palette: Palette) -> dict[Role, QColor]:
     path = QColor(accent)
     path.setAlphaF(0.85)
     return {
-        Role.FLOOR: _mix(QColor(palette.soft), window, 0.35),
         Role.PROP: QColor(palette.soft),
-        Role.PROP_EDGE: _mix(QColor(palette.soft), accent, 0.25),
+        Role.CUSHION: _mix(QColor(palette.soft), accent, 0.25),
         Role.FAR: _mix(ink, window, 0.5),
         Role.BODY: _mix(ink, window, 0.12),
         Role.HAIR: _mix(ink, accent, 0.35),
@@ -112,7 +99,6 @@ def _colours(palette: Palette) -> dict[Role, QColor]:
         Role.ACTIVE: accent,
         Role.GLOW: glow,
         Role.PATH: path,
-        Role.ARROW: path,
     }
 
 
@@ -135,8 +121,10 @@ def _framing(name: str) -> tuple[float, float, float, float]:
         for index in range(len(shown.keys)):
             body = body_of(shown, shown.key_pose(index))
             for shape in shapes(body, shown.view, solids=solids(shown, body)):
-                xs.extend(x for x, _ in shape.points)
-                ys.extend(y for _, y in shape.points)
+                reach = shape.width / 2 if shape.kind is Kind.LIMB else shape.width
+                for outline in (shape.points, *shape.more):
+                    xs.extend(x + sign * reach for x, _ in outline for sign in (-1, 1))
+                    ys.extend(y + sign * reach for _, y in outline for sign in (-1, 1))
     return (min(xs) - _MARGIN, min(ys) - _MARGIN, max(xs) - min(xs) + 2 * _MARGIN,
             max(ys) - min(ys) + 2 * _MARGIN)
 
