@@ -318,9 +318,11 @@ def _reach(points: dict[str, Vec], frames: dict[str, Matrix], side: str,
     kinematics: the elbow sits on the circle both bones allow, nearest the hint)."""
     shoulder = points[f"{side}_shoulder"]
     target = _place(points, frames, place)
-    if isinstance(place, Between):  # a hand going far goes over its shoulder, not through
+    if isinstance(place, Between):  # a hand going round to the back goes over its shoulder
         first, second = _place(points, frames, place.first), _place(points, frames, place.second)
         far = min(max((length(sub(second, first)) - 0.25) / 0.2, 0.0), 1.0)
+        if not _round_the_back(points, frames, first, second):
+            far = 0.0
         over = add(shoulder, apply(frames["chest"], (0.1 if side == "l" else -0.1, 0.2, 0.12)))
         via = lerp(lerp(first, second, 0.5), over, far)
         t = place.t
@@ -341,6 +343,15 @@ def _reach(points: dict[str, Vec], frames: dict[str, Matrix], side: str,
     points[f"{side}_elbow"] = elbow
     points[f"{side}_wrist"] = add(elbow, scale(unit(sub(target, elbow)), FOREARM))
     points[f"{side}_hand"] = target
+
+
+def _round_the_back(points: Mapping[str, Vec], frames: Mapping[str, Matrix], first: Vec,
+                    second: Vec) -> bool:
+    """Whether one place is in front of the chest and the other behind it."""
+    chest, frame = points["chest"], frames["chest"]
+    forward = (frame[0][2], frame[1][2], frame[2][2])
+    ahead = [dot(sub(place, chest), forward) for place in (first, second)]
+    return min(ahead) < -0.05 < 0.05 < max(ahead)
 
 
 def _swap_side(name: str) -> str:
