@@ -82,6 +82,47 @@ def test_a_whole_session_ends_on_the_end_screen(window: MainWindow, qtbot: QtBot
     assert "Desk break" in window.end_view.summary.text()
 
 
+@pytest.mark.parametrize(("routine_id", "words", "scene"), [
+    ("desk-break", "Take a moment before you stand.", "seated-rest"),
+    ("breathe-and-unwind", "Take a moment before you get up. Roll to your side", "lying-side"),
+])
+def test_the_end_screen_closes_with_words_for_how_the_last_step_left_the_body(
+        window: MainWindow, routine_id: str, words: str, scene: str) -> None:
+    found = window.library.find(routine_id)
+    assert found is not None
+    window.show_moment(found.routine, 0, end=True)
+    assert window.end_view.advice.text().startswith(words)
+    frame = window.end_view.figure.frame
+    assert frame is not None and frame.scene.name == scene
+
+
+def test_the_figure_moves_on_its_own_frames_only_while_a_movement_plays(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    presenter, figure = window.presenter, window.session_view.figure
+    advance(window, clock, 5)  # sitting tall: the pacer's frames move the breathing figure
+    assert presenter.animating and not presenter.figure_moving
+    presenter.seek(48 + 10)  # shoulder rolls
+    assert presenter.figure_moving and not presenter.animating
+    before = figure.frame
+    clock.advance(0.5)
+    presenter.figure_frame.emit()
+    assert figure.frame != before
+    assert window.session_view.next_figure.frame is not None
+    presenter.toggle_pause()
+    assert not presenter.figure_moving
+    paused = figure.frame
+    advance(window, clock, 2)
+    assert figure.frame == paused, "paused means still"
+    presenter.toggle_pause()
+    window.apply_settings(window.settings.model_copy(update={"reduced_motion": True}))
+    presenter.tick()
+    assert not presenter.figure_moving
+    still = figure.frame
+    advance(window, clock, 1.5)
+    assert figure.frame == still, "reduced motion shows the key pose still"
+
+
 def test_every_shortcut_does_what_it_says(window: MainWindow, qtbot: QtBot,
                                           clock: ManualClock) -> None:
     start(window, qtbot)
