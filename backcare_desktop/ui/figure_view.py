@@ -24,7 +24,8 @@ from backcare_desktop.figure.motion import Frame, trail
 from backcare_desktop.figure.scenes import SCENES, body_of, solids
 from backcare_desktop.ui.theme import LIGHT, Palette
 
-_MARGIN = 0.08
+THUMBNAIL = QSize(84, 56)
+_MARGIN = 0.04
 """Around the figure, in metres."""
 
 
@@ -137,11 +138,14 @@ class FigureView(QWidget):
         self.frame: Frame | None = None
         self._palette = LIGHT
         self._detail = detail
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(120, 90) if not detail else self.setMinimumSize(240, 200)
+        if detail:
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            self.setMinimumSize(240, 200)
+        else:
+            self.setFixedSize(THUMBNAIL)
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 340) if self._detail else QSize(120, 90)
+        return QSize(420, 340) if self._detail else THUMBNAIL
 
     def show_frame(self, frame: Frame | None, palette: Palette) -> None:
         if (frame, palette) != (self.frame, self._palette):

@@ -24,7 +24,7 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
     PNG of that many moments, `fps` a second, from `at` on."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
-    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
     from PySide6.QtWidgets import QApplication
 
     from backcare_desktop.session.live import SilentOutput
@@ -72,7 +72,7 @@ def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int
 
     try:
         if frames == 1:
-            if not picture(at).save(str(out), b"PNG"):
+            if not QPixmap.fromImage(picture(at)).save(str(out), "PNG"):
                 raise ScreenshotError(f"{out}: cannot write the image")
             return
         pixels = []

@@ -83,7 +83,7 @@ class SessionView(QWidget):
         body.setSpacing(32)
         self.figure = FigureView()
         self.figure.setAccessibleName("The step's figure")
-        body.addWidget(self.figure, 6)
+        body.addWidget(self.figure, 7)
         self.ring = StepRing()
         self.ring.setAccessibleName("Time left in this step")
         body.addWidget(self.ring, 3)
