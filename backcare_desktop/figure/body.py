@@ -81,7 +81,7 @@ def _bilateral(side: str, sign: float) -> dict[str, _Bone]:
         f"{s}_hip": _Bone("hips", (0.09 * sign, -0.06, 0.0), f"{s}_hip"),
         f"{s}_knee": _Bone(f"{s}_hip", (0.0, -0.43, 0.0), f"{s}_knee"),
         f"{s}_ankle": _Bone(f"{s}_knee", (0.0, -0.42, 0.0), f"{s}_ankle"),
-        f"{s}_toe": _Bone(f"{s}_ankle", (0.0, -0.05, 0.16)),
+        f"{s}_toe": _Bone(f"{s}_ankle", (0.0, -0.035, 0.16)),
         f"{s}_clavicle": _Bone("sternum", (0.02 * sign, 0.0, 0.0), f"{s}_clavicle"),
         f"{s}_shoulder": _Bone(f"{s}_clavicle", (0.16 * sign, -0.01, -0.05), f"{s}_shoulder"),
         f"{s}_elbow": _Bone(f"{s}_shoulder", (0.0, -0.29, 0.0), f"{s}_elbow"),

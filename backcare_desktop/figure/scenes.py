@@ -206,8 +206,9 @@ _ARMS_HANGING = {"l_shoulder.side": 6, "r_shoulder.side": 6, "l_elbow.flex": 8,
 _LYING = {"neck.flex": 14, "l_hip.side": 5, "r_hip.side": 5, "l_ankle.flex": -25,
           "r_ankle.flex": -25}
 _OVER_CUSHION = {"l_hip.flex": 22, "r_hip.flex": 22, "l_knee.flex": 40, "r_knee.flex": 40}
-_KNEES_UP = {"l_hip.flex": 48, "r_hip.flex": 48, "l_knee.flex": 100, "r_knee.flex": 100,
-             "l_ankle.flex": 6, "r_ankle.flex": 6, "l_hip.side": 3, "r_hip.side": 3}
+_KNEES_UP = {"l_hip.flex": 50, "r_hip.flex": 50, "l_knee.flex": 110, "r_knee.flex": 110,
+             "l_ankle.flex": -30, "r_ankle.flex": -30, "l_hip.side": 3, "r_hip.side": 3}
+"""Lying with the knees bent and the feet flat on the floor."""
 _ARMS_BY_SIDES = {"l_shoulder.side": 16, "r_shoulder.side": 16, "l_elbow.flex": 12,
                   "r_elbow.flex": 12}
 _ALL_FOURS = {"l_hip.flex": 78, "r_hip.flex": 78, "l_knee.flex": 92, "r_knee.flex": 92,
@@ -368,9 +369,9 @@ SCENES: dict[str, Scene] = _library(
           glow=("l_knee",), trace="l_knee", pace=7.0, still=1, side="left"),
     # On the floor, on the side, on all fours, standing ----------------------------------------
     Scene("floor-sitting", "sitting on the floor, knees bent, hands resting on the knees",
-          Position.SEATED_FLOOR, {"l_hip.flex": 128, "r_hip.flex": 128, "l_knee.flex": 95,
-                                  "r_knee.flex": 95, "l_hip.side": 8, "r_hip.side": 8,
-                                  "l_ankle.flex": 10, "r_ankle.flex": 10, "lumbar.flex": 6,
+          Position.SEATED_FLOOR, {"l_hip.flex": 130, "r_hip.flex": 130, "l_knee.flex": 86,
+                                  "r_knee.flex": 86, "l_hip.side": 8, "r_hip.side": 8,
+                                  "l_ankle.flex": -20, "r_ankle.flex": -20, "lumbar.flex": 6,
                                   "neck.flex": 5},
           _pair("l_knee", (0.0, 0.02, 0.06), (0.5, -1.0, -0.2)), view=View(60, 8),
           props=("mat",), glow=("chest",)),
