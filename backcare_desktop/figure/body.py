@@ -253,8 +253,8 @@ def posed(pose: Pose, plant: tuple[str, Vec] | None = None) -> Body:
         parent_frame = frames[bone.parent] if bone.parent else root
         base = points[bone.parent] if bone.parent else (0.0, 0.0, 0.0)
         points[name] = add(base, apply(parent_frame, bone.offset))
-        frames[name] = (compose(parent_frame, _joint(bone.turns, pose)) if bone.turns
-                        else parent_frame)
+        turn = _joint(bone.turns, pose) if bone.turns else IDENTITY
+        frames[name] = parent_frame if turn is IDENTITY else compose(parent_frame, turn)
     for side, place in pose.reach.items():
         _reach(points, frames, side, place)
     lift = _support_height(pose.position, points)

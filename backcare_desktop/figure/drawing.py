@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from backcare_desktop.figure.body import Body
 from backcare_desktop.figure.geometry import Matrix, Vec, add, apply, compose, rotation
@@ -166,10 +166,14 @@ def _torso(body: Body, turn: Matrix, depth: float) -> Shape:
     rings = []
     for name, width, deep, forward in _SECTIONS:
         swell = _SWELL.get(name, 0.0) * body.breath
-        centre, frame = body.points[name], body.frames[name]
-        rings.append([_flat(_project(turn, add(centre, apply(frame, (
-            (width + swell / 2) * c, 0.0, forward + (deep + swell) * s)))))
-            for c, s in _RING])
+        seen = compose(turn, body.frames[name])
+        x, y, _ = _project(turn, body.points[name])
+        across, along = (width + swell / 2), (deep + swell)
+        # the ring's two axes and its offset, as the viewer sees them
+        ax, ay = seen[0][0] * across, -seen[1][0] * across
+        bx, by = seen[0][2] * along, -seen[1][2] * along
+        ox, oy = x + seen[0][2] * forward, y - seen[1][2] * forward
+        rings.append([(ox + ax * c + bx * s, oy + ay * c + by * s) for c, s in _RING])
     pieces = []
     for index in range(len(rings) - 1):
         further = rings[index + 2] if index + 2 < len(rings) else rings[index + 1]
@@ -212,6 +216,7 @@ def _ellipsoid(role: Role, turn: Matrix, frame: Matrix, centre: Vec,
     return Shape(role, Kind.SOLID, outline, z, 0.0)
 
 
+@lru_cache(maxsize=512)  # props stand still: their outlines are worked out once
 def _solid(solid: Solid, turn: Matrix) -> Shape:
     if solid.kind == "ball":  # drawn over the body, as if seen through it: the ball is the
         return _dot(solid.role, _project(turn, solid.centre), solid.size[0], 9.0)  # point

@@ -7,15 +7,18 @@ looks different, so a still figure costs nothing.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QPainter,
+    QPainterPath,
+    QPainterPathStroker,
     QPaintEvent,
     QPen,
     QPolygonF,
+    QTransform,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -25,6 +28,8 @@ from backcare_desktop.figure.scenes import SCENES, body_of, solids
 from backcare_desktop.ui.theme import LIGHT, Palette
 
 THUMBNAIL = QSize(84, 56)
+_EDGE_PIXELS = 4.0
+"""The line of background colour round each part, so parts in front read apart."""
 _MARGIN = 0.04
 """Around the figure, in metres."""
 
@@ -33,27 +38,59 @@ def paint_figure(painter: QPainter, rect: QRectF, frame: Frame, palette: Palette
                  detail: bool = True) -> None:
     """Draws `frame` fitted into `rect`; `detail` false leaves out the trail and the glow
     (a thumbnail)."""
+    _paint_shapes(painter, figure_shapes(frame, detail), _placement(rect, frame.scene.name),
+                  palette)
+
+
+def figure_shapes(frame: Frame, detail: bool = True) -> list[Shape]:
+    """What to paint for `frame`, in metres."""
     scene = frame.scene
     body = body_of(scene, frame.pose)
     path = trail(scene) if detail else ()
     if frame.backwards:
         path = tuple(reversed(path))
-    drawn = shapes(body, scene.view, scene.active, scene.glow if detail else (),
-                   solids(scene, body), path)
-    left, top, width, height = _framing(scene.name)
+    return shapes(body, scene.view, scene.active, scene.glow if detail else (),
+                  solids(scene, body), path)
+
+
+def _placement(rect: QRectF, scene: str) -> QTransform:
+    """Metres to pixels: the scene's frame fitted and centred in `rect`."""
+    left, top, width, height = _framing(scene)
     size = min(rect.width() / width, rect.height() / height)
+    placed = QTransform()
+    placed.translate(rect.center().x(), rect.center().y())
+    placed.scale(size, size)
+    placed.translate(-(left + width / 2), -(top + height / 2))
+    return placed
+
+
+def _paint_shapes(painter: QPainter, drawn: list[Shape], placed: QTransform,
+                  palette: Palette, exposed: QRectF | None = None) -> None:
+    """Paints `drawn`, leaving out the shapes wholly outside `exposed` (in pixels)."""
+    size = placed.m11()
+    seen = placed.inverted()[0].mapRect(exposed) if exposed is not None else None
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.translate(rect.center())
-    painter.scale(size, size)
-    painter.translate(-(left + width / 2), -(top + height / 2))
+    painter.setTransform(placed, combine=True)
     colours = _colours(palette)
-    edge, edge_width = QColor(palette.window), 4.0 / size
+    edge, edge_width = QColor(palette.window), _EDGE_PIXELS / size
     for shape in drawn:
+        if seen is not None and not seen.intersects(_bounds(shape, size)):
+            continue
         if shape.edged:
             _paint(painter, shape, edge, edge_width, size)
         _paint(painter, shape, colours[shape.role], 0.0, size)
     painter.restore()
+
+
+def _bounds(shape: Shape, size: float) -> QRectF:
+    """Where `shape` paints, in metres, with its edge."""
+    xs = [x for outline in (shape.points, *shape.more) for x, _ in outline]
+    ys = [y for outline in (shape.points, *shape.more) for _, y in outline]
+    reach = (shape.width / 2 if shape.kind is Kind.LIMB else shape.width) + (
+        _EDGE_PIXELS + 3) / size
+    return QRectF(min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach,
+                  max(ys) - min(ys) + 2 * reach)
 
 
 def _paint(painter: QPainter, shape: Shape, colour: QColor, grow: float, size: float) -> None:
@@ -69,11 +106,7 @@ def _paint(painter: QPainter, shape: Shape, colour: QColor, grow: float, size: f
         radius = shape.width + grow / 2
         painter.drawEllipse(points[0], radius, radius)
     elif shape.kind in (Kind.LINE, Kind.ARROW):
-        style = Qt.PenStyle.DashLine if shape.kind is Kind.LINE else Qt.PenStyle.SolidLine
-        painter.setPen(QPen(colour, 3.0 / size, style, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPolyline(QPolygonF(points))
+        painter.fillPath(_stroked(shape.points, shape.kind is Kind.LINE, size), colour)
     else:
         rounding = shape.width + grow
         painter.setPen(QPen(colour, rounding, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
@@ -81,6 +114,22 @@ def _paint(painter: QPainter, shape: Shape, colour: QColor, grow: float, size: f
         painter.setBrush(colour)
         for outline in (shape.points, *shape.more):
             painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
+
+
+@lru_cache(maxsize=64)
+def _stroked(points: tuple[tuple[float, float], ...], dashed: bool,
+             size: float) -> QPainterPath:
+    """A trail or an arrow head as an outline to fill: the same every frame of a scene, so
+    the dashes are worked out once."""
+    line = QPainterPath()
+    line.addPolygon(QPolygonF([QPointF(x, y) for x, y in points]))
+    stroker = QPainterPathStroker()
+    stroker.setWidth(3.0 / size)
+    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    if dashed:
+        stroker.setDashPattern(Qt.PenStyle.DashLine)
+    return stroker.createStroke(line)
 
 
 @cache
@@ -136,8 +185,11 @@ class FigureView(QWidget):
     def __init__(self, detail: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.frame: Frame | None = None
+        self._drawn: list[Shape] = []
         self._palette = LIGHT
         self._detail = detail
+        # It paints its own background, so a frame does not repaint the page beneath.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         if detail:
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             self.setMinimumSize(240, 200)
@@ -148,12 +200,32 @@ class FigureView(QWidget):
         return QSize(420, 340) if self._detail else THUMBNAIL
 
     def show_frame(self, frame: Frame | None, palette: Palette) -> None:
-        if (frame, palette) != (self.frame, self._palette):
-            self.frame, self._palette = frame, palette
+        """Repaints only what changed: a still figure costs nothing, and a moving hand
+        costs the rectangle it moves in."""
+        if (frame, palette) == (self.frame, self._palette):
+            return
+        drawn = figure_shapes(frame, self._detail) if frame is not None else []
+        same_picture = (frame is not None and self.frame is not None
+                        and palette == self._palette and frame.scene == self.frame.scene
+                        and len(drawn) == len(self._drawn))
+        if same_picture and frame is not None:
+            placed = _placement(QRectF(self.rect()), frame.scene.name)
+            dirty = QRectF()
+            for old, new in zip(self._drawn, drawn, strict=True):
+                if old != new:
+                    dirty = dirty.united(_bounds(old, placed.m11())).united(
+                        _bounds(new, placed.m11()))
+            if not dirty.isEmpty():
+                self.update(placed.mapRect(dirty).toAlignedRect())
+        else:
             self.update()
+        self.frame, self._palette, self._drawn = frame, palette, drawn
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.frame is None:
             return
         painter = QPainter(self)
-        paint_figure(painter, QRectF(self.rect()), self.frame, self._palette, self._detail)
+        painter.fillRect(event.rect(), QColor(self._palette.window))
+        _paint_shapes(painter, self._drawn, _placement(QRectF(self.rect()),
+                                                       self.frame.scene.name), self._palette,
+                      QRectF(event.rect()))

@@ -3,6 +3,7 @@ the views, the presenter, the sound and the settings."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -61,6 +62,8 @@ from backcare_desktop.voice.engines import SilentEngine, SpeechEngine, create_en
 from backcare_desktop.voice.prepare import ClipPreparer
 
 PREVIEW_SECONDS = 8
+BREATH_FIGURE_FPS = 12
+MOVING_FIGURE_FPS = 30
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
 
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="window-worker")
@@ -101,6 +104,8 @@ class MainWindow(QMainWindow):
         self.relay.preview_ready.connect(self._play_preview)
         self.relay.soundtrack_kept.connect(self._on_soundtrack_kept)
         self.media: MediaControls | None = None
+        self._figure_moment: tuple[float, bool, int] | None = None
+        """The moment the figure last showed: nothing to draw until it moves on."""
 
         self.stack = QStackedWidget()
         self.library_page = LibraryPage()
@@ -450,9 +455,16 @@ class MainWindow(QMainWindow):
             return
         reduced = self.settings.reduced_motion
         step = timeline.steps[timeline.step_index_at(player.position)]
+        # A breath moves the chest a few pixels over seconds: a dozen frames a second show
+        # it as smoothly as sixty, and the pacer's sixty would cost five times the drawing.
+        rate = BREATH_FIGURE_FPS if step.step.breathing is not None else MOVING_FIGURE_FPS
+        moment = math.floor(player.position * rate) / rate
+        if self._figure_moment == (moment, reduced, id(timeline)):
+            return
+        self._figure_moment = (moment, reduced, id(timeline))
         following = (timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps)
                      else None)
-        self.session_view.show_figure(frame_at(timeline, player.position, reduced),
+        self.session_view.show_figure(frame_at(timeline, max(moment, step.start), reduced),
                                       still_frame(following) if following else None)
 
     def _on_command(self, name: str) -> None:
@@ -588,6 +600,7 @@ class MainWindow(QMainWindow):
             theme.apply(app, self.palette_)
         self.session_view.set_palette(self.palette_)
         self.messages.set_palette(self.palette_)
+        self._figure_moment = None  # the same moment, in new colours
         self._render_session()
 
     def _say_once(self, reason: str) -> None:
