@@ -115,7 +115,7 @@ def run() -> Report:
                f"{app['idle_cpu'] * 100:.1f}% / {minimal['idle_cpu'] * 100:.1f}%")
     report.add("CPU during a breathing step (pacer at ~60 fps)",
                f"{app['breathing_cpu'] * 100:.1f}% of one core")
-    report.add("CPU during a movement step (the figure at ~30 fps)",
+    report.add("CPU during a movement step (the figure at ~24 fps)",
                f"{app['moving_cpu'] * 100:.1f}% of one core")
     report.add("CPU during the same step, reduced motion (redraws when something changes)",
                f"{app['ordinary_cpu'] * 100:.1f}% of one core")

@@ -60,6 +60,14 @@ class Shape:
     width: float = 0.0
     more: tuple[tuple[Point, ...], ...] = ()
 
+    @cached_property
+    def box(self) -> tuple[float, float, float, float]:
+        """Left, top, right and bottom of what it covers."""
+        xs = [x for outline in (self.points, *self.more) for x, _ in outline]
+        ys = [y for outline in (self.points, *self.more) for _, y in outline]
+        reach = self.width / 2 if self.kind is Kind.LIMB else self.width
+        return (min(xs) - reach, min(ys) - reach, max(xs) + reach, max(ys) + reach)
+
     @property
     def edged(self) -> bool:
         """Whether a thin line of the background separates it from what lies behind."""

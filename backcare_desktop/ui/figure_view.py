@@ -29,6 +29,7 @@ from backcare_desktop.ui.theme import LIGHT, Palette
 
 THUMBNAIL = QSize(84, 56)
 _EDGE_PIXELS = 4.0
+_RING_PIXELS = 3.0
 """The line of background colour round each part, so parts in front read apart."""
 _MARGIN = 0.04
 """Around the figure, in metres."""
@@ -68,14 +69,18 @@ def _paint_shapes(painter: QPainter, drawn: list[Shape], placed: QTransform,
                   palette: Palette, exposed: QRectF | None = None) -> None:
     """Paints `drawn`, leaving out the shapes wholly outside `exposed` (in pixels)."""
     size = placed.m11()
-    seen = placed.inverted()[0].mapRect(exposed) if exposed is not None else None
+    seen = None
+    if exposed is not None:
+        reach = (_EDGE_PIXELS + 3) / size
+        view = placed.inverted()[0].mapRect(exposed).adjusted(-reach, -reach, reach, reach)
+        seen = (view.left(), view.top(), view.right(), view.bottom())
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setTransform(placed, combine=True)
     colours = _colours(palette)
     edge, edge_width = QColor(palette.window), _EDGE_PIXELS / size
     for shape in drawn:
-        if seen is not None and not seen.intersects(_bounds(shape, size)):
+        if seen is not None and not _meets(shape.box, seen):
             continue
         if shape.edged:
             _paint(painter, shape, edge, edge_width, size)
@@ -85,12 +90,16 @@ def _paint_shapes(painter: QPainter, drawn: list[Shape], placed: QTransform,
 
 def _bounds(shape: Shape, size: float) -> QRectF:
     """Where `shape` paints, in metres, with its edge."""
-    xs = [x for outline in (shape.points, *shape.more) for x, _ in outline]
-    ys = [y for outline in (shape.points, *shape.more) for _, y in outline]
-    reach = (shape.width / 2 if shape.kind is Kind.LIMB else shape.width) + (
-        _EDGE_PIXELS + 3) / size
-    return QRectF(min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach,
-                  max(ys) - min(ys) + 2 * reach)
+    left, top, right, bottom = shape.box
+    reach = (_EDGE_PIXELS + 3) / size
+    return QRectF(left - reach, top - reach, right - left + 2 * reach,
+                  bottom - top + 2 * reach)
+
+
+def _meets(box: tuple[float, float, float, float],
+           other: tuple[float, float, float, float]) -> bool:
+    return box[0] <= other[2] and other[0] <= box[2] and box[1] <= other[3] and (
+        other[1] <= box[3])
 
 
 def _paint(painter: QPainter, shape: Shape, colour: QColor, grow: float, size: float) -> None:
@@ -100,6 +109,12 @@ def _paint(painter: QPainter, shape: Shape, colour: QColor, grow: float, size: f
         pen = QPen(colour, shape.width + grow, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         painter.drawLine(points[0], points[1])
+    elif shape.kind is Kind.DOT and shape.role is Role.GLOW:
+        # A ring, not a tinted disc: blending a translucent disc over the figure costs the
+        # raster engine a hundred times more than an opaque line.
+        painter.setPen(QPen(colour, _RING_PIXELS / size))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(points[0], shape.width, shape.width)
     elif shape.kind is Kind.DOT:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
@@ -135,10 +150,6 @@ def _stroked(points: tuple[tuple[float, float], ...], dashed: bool,
 @cache
 def _colours(palette: Palette) -> dict[Role, QColor]:
     ink, window, accent = QColor(palette.ink), QColor(palette.window), QColor(palette.accent)
-    glow = QColor(accent)
-    glow.setAlphaF(0.3)
-    path = QColor(accent)
-    path.setAlphaF(0.85)
     return {
         Role.PROP: QColor(palette.soft),
         Role.CUSHION: _mix(QColor(palette.soft), accent, 0.25),
@@ -147,8 +158,8 @@ def _colours(palette: Palette) -> dict[Role, QColor]:
         Role.HAIR: _mix(ink, accent, 0.35),
         Role.FACE: _mix(ink, window, 0.12),
         Role.ACTIVE: accent,
-        Role.GLOW: glow,
-        Role.PATH: path,
+        Role.GLOW: accent,
+        Role.PATH: accent,
     }
 
 

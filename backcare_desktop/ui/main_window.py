@@ -63,7 +63,7 @@ from backcare_desktop.voice.prepare import ClipPreparer
 
 PREVIEW_SECONDS = 8
 BREATH_FIGURE_FPS = 12
-MOVING_FIGURE_FPS = 30
+MOVING_FIGURE_FPS = 24
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
 
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="window-worker")
@@ -457,6 +457,7 @@ class MainWindow(QMainWindow):
         step = timeline.steps[timeline.step_index_at(player.position)]
         # A breath moves the chest a few pixels over seconds: a dozen frames a second show
         # it as smoothly as sixty, and the pacer's sixty would cost five times the drawing.
+        # Strokes and rolls take seconds each: film's 24 frames a second carry them.
         rate = BREATH_FIGURE_FPS if step.step.breathing is not None else MOVING_FIGURE_FPS
         moment = math.floor(player.position * rate) / rate
         if self._figure_moment == (moment, reduced, id(timeline)):

@@ -24,8 +24,9 @@ from backcare_desktop.session.timeline import Timeline
 
 FRAME_MS = 16
 """The pacer's frame interval while a breathing step plays (about the display's rate)."""
-FIGURE_FRAME_MS = 33
-"""The figure's frame interval while a movement plays: smooth enough for slow strokes."""
+FIGURE_FRAME_MS = 41
+"""The figure's frame interval while a movement plays (24 a second): smooth for strokes
+and rolls that take seconds each."""
 PREPARING_POLL_MS = 100
 
 
