@@ -111,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_sound_arguments(play)
     play.set_defaults(run=_run_play)
 
+    history = commands.add_parser("history", help="list the sessions played on this computer")
+    form = history.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="machine-readable output")
+    form.add_argument("--csv", action="store_true", help="comma-separated values, as the "
+                                                         "window's Export writes them")
+    history.set_defaults(run=_run_history)
+
     shot = commands.add_parser("screenshot", help="render the session view at a moment to PNG")
     shot.add_argument("routine", metavar="ROUTINE", help=_ROUTINE_HELP)
     shot.add_argument("--at", type=_moment, default=0.0, metavar="SECONDS")
@@ -303,6 +310,7 @@ def _run_play(args: argparse.Namespace) -> int:
 
     from backcare_desktop.audio.mixer import SoundSettings
     from backcare_desktop.audio.output import AudioOutput
+    from backcare_desktop.history.recorder import record_to_history
     from backcare_desktop.session.live import LiveSession
     from backcare_desktop.terminal import play_in_terminal
     from backcare_desktop.voice.prepare import ClipPreparer
@@ -314,7 +322,30 @@ def _run_play(args: argparse.Namespace) -> int:
     output.open()
     session = LiveSession(timeline, ClipPreparer(timeline, _voice_engine(args.voice)), ambient,
                           SoundSettings(tone_style=args.tones), output)
-    return play_in_terminal(session, output)
+    record_to_history(session, args.ambient,
+                      lambda notice: _say(f"backcare-desktop: {notice.short}", sys.stderr))
+    try:
+        return play_in_terminal(session, output)
+    finally:
+        session.stop()  # Ctrl+C ends it too, as stopped (and so in the history)
+
+
+def _run_history(args: argparse.Namespace) -> int:
+    from backcare_desktop.history.export import to_json, to_table, write_csv
+    from backcare_desktop.history.store import open_history
+
+    history, problem = open_history()  # its HistoryError is a BackCareError, said by main
+    if problem is not None:
+        _say(f"backcare-desktop: {problem.short}", sys.stderr)
+    entries = history.entries()
+    history.close()
+    if args.csv:
+        write_csv(entries, sys.stdout)  # quoted as CSV quotes, for a program to read
+    elif args.json:
+        print(to_json(entries))  # escapes controls
+    else:
+        _say(to_table(entries), keep="\n")
+    return 0
 
 
 def _run_screenshot(args: argparse.Namespace) -> int:

@@ -27,7 +27,14 @@ from backcare_desktop.audio.ambient import SILENCE, Ambient
 from backcare_desktop.audio.feed import AnchorSource
 from backcare_desktop.audio.mixer import SessionMix, SoundSettings, Volumes
 from backcare_desktop.errors import BackCareError, Level, Notice
-from backcare_desktop.session.player import Clock, Event, Player, State, StateChanged
+from backcare_desktop.session.player import (
+    Clock,
+    Event,
+    Player,
+    State,
+    StateChanged,
+    StepChanged,
+)
 from backcare_desktop.session.timeline import Timeline
 from backcare_desktop.voice.prepare import ClipPreparer
 
@@ -106,6 +113,7 @@ class LiveSession:
         """Session-clock times of the underruns in the last UNDERRUN_WINDOW_SECONDS."""
         self._heard_by_step = [0.0] * len(timeline.steps)
         self._last_heard_at: float | None = None
+        self._furthest_step = 0
         preparer.start()
 
     # What the views read ----------------------------------------------------------------
@@ -130,9 +138,19 @@ class LiveSession:
     @property
     def steps_done(self) -> int:
         """Steps played for at least nine tenths of their length."""
-        return sum(heard >= 0.9 * step.duration
-                   for heard, step in zip(self._heard_by_step, self.timeline.steps,
-                                          strict=True))
+        return sum(self._done())
+
+    @property
+    def steps_skipped(self) -> int:
+        """Steps the session moved past without playing them through (skipped, or sought
+        over); those it never reached before it stopped are not counted."""
+        passed = len(self.timeline.steps) if self.stage is Stage.FINISHED else (
+            self._furthest_step)
+        return passed - sum(self._done()[:passed])
+
+    def _done(self) -> list[bool]:
+        return [heard >= 0.9 * step.duration
+                for heard, step in zip(self._heard_by_step, self.timeline.steps, strict=True)]
 
     def take_notices(self) -> list[Notice]:
         """What the person should be told since the last call, each thing once."""
@@ -275,6 +293,8 @@ class LiveSession:
                 self._end(Stage.FINISHED)
             elif stage is not None:
                 self._set_stage(stage, event.reason)
+        elif isinstance(event, StepChanged):
+            self._furthest_step = max(self._furthest_step, event.step.index)
         self._emit(event)
 
     def _fail(self, error: BackCareError) -> None:

@@ -30,6 +30,7 @@ from backcare_desktop.routines.loader import Library, RoutineProblem
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.settings import RoutineChoices
+from backcare_desktop.ui.checkin import ComfortCheckIn
 from backcare_desktop.ui.volume import VolumeControls
 
 
@@ -164,6 +165,7 @@ class LibraryPage(QWidget):
     start_requested = Signal(str)
     selected = Signal(str)
     settings_requested = Signal()
+    history_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +186,11 @@ class LibraryPage(QWidget):
         self.settings_button.setAccessibleName("Settings")
         self.settings_button.setToolTip("Voice, sound, theme and captions (Ctrl+,)")
         self.settings_button.clicked.connect(self.settings_requested)
+        self.history_button = QPushButton("History")
+        self.history_button.setToolTip("Your sessions, streak and check-ins")
+        self.history_button.clicked.connect(self.history_requested)
+        header.addWidget(self.history_button, alignment=Qt.AlignmentFlag.AlignTop)
+        header.addSpacing(8)
         header.addWidget(self.settings_button, alignment=Qt.AlignmentFlag.AlignTop)
         left.addLayout(header)
         left.addSpacing(16)
@@ -198,6 +205,7 @@ class LibraryPage(QWidget):
         self.setup.start_button.clicked.connect(
             lambda: self.start_requested.emit(self.setup.routine_id))
         outer.addWidget(self.setup, 2)
+        self.setup.checkin.install_keys(self)
 
     def show_library(self, library: Library, seconds: Callable[[Routine], float]) -> None:
         self._library, self._seconds = library, seconds
@@ -311,6 +319,9 @@ class SetupPanel(QFrame):
 
         self.volume = VolumeControls()
         layout.addWidget(self.volume)
+
+        self.checkin = ComfortCheckIn("How does your back feel?")
+        layout.addWidget(self.checkin)
 
         self.voice_status = label("", "muted")
         self.voice_progress = QProgressBar()

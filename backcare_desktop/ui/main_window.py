@@ -35,6 +35,8 @@ from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.figure.motion import frame_at, still_frame
+from backcare_desktop.history.recorder import SessionRecorder
+from backcare_desktop.history.store import History, HistoryError, open_history
 from backcare_desktop.logs import configure_logging, install_exception_hooks
 from backcare_desktop.paths import assets_dir, user_soundtracks_dir
 from backcare_desktop.routines.loader import Library, load_library
@@ -51,6 +53,7 @@ from backcare_desktop.settings import (
     save_settings,
 )
 from backcare_desktop.ui import theme
+from backcare_desktop.ui.history_view import HistoryView
 from backcare_desktop.ui.library import LibraryPage
 from backcare_desktop.ui.messages import MessageBar, MessageBridge
 from backcare_desktop.ui.mpris import Commands, MediaControls
@@ -81,7 +84,8 @@ class _Relay(QObject):
 class MainWindow(QMainWindow):
     def __init__(self, output: SessionOutput, settings: Settings, library: Library,
                  save: bool = True, bridge: MessageBridge | None = None,
-                 log_path: Path | None = None) -> None:
+                 log_path: Path | None = None, history: History | None = None) -> None:
+        """Without a `history`, sessions are not recorded (tests, screenshots)."""
         super().__init__()
         self.setWindowTitle("Back Care")
         self.resize(1180, 780)
@@ -106,12 +110,15 @@ class MainWindow(QMainWindow):
         self.media: MediaControls | None = None
         self._figure_moment: tuple[float, bool, int] | None = None
         """The moment the figure last showed: nothing to draw until it moves on."""
+        self.history = history
+        self.recorder: SessionRecorder | None = None
 
         self.stack = QStackedWidget()
         self.library_page = LibraryPage()
         self.session_view = SessionView()
         self.end_view = EndView()
-        for page in (self.library_page, self.session_view, self.end_view):
+        self.history_view = HistoryView(history)
+        for page in (self.library_page, self.session_view, self.end_view, self.history_view):
             self.stack.addWidget(page)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -146,6 +153,10 @@ class MainWindow(QMainWindow):
         page.selected.connect(self.select_routine)
         page.start_requested.connect(self.start_routine)
         page.settings_requested.connect(self.open_settings)
+        page.history_requested.connect(self.show_history)
+        self.history_view.back.connect(self.show_library)
+        self.history_view.notice.connect(self.show_notice)
+        self.end_view.checkin.answered.connect(self._on_comfort_after)
         setup.choices_changed.connect(self._on_choices_changed)
         setup.fit_requested.connect(self._on_fit_requested)
         setup.volume.changed.connect(lambda: self._on_volumes_changed(setup.volume))
@@ -403,11 +414,30 @@ class MainWindow(QMainWindow):
                                                      self.settings.speaking_rate),
                               self._ambient(choices.ambient), sound, self._output)
         self.presenter.attach(session)
+        self._record(session, choices.ambient)
         self.session_view.show_timeline(timeline)
         self.presenter.start()
         if session.stage is not Stage.PLAYING:
             self._poll.start()
             self.show_message("Preparing the voice; the session starts in a moment.")
+
+    def _record(self, session: LiveSession, soundtrack: str) -> None:
+        """The session goes into the history when it ends, with the check-in's answer (one
+        answer, one session: the question is asked afresh next time)."""
+        self.recorder = None
+        if self.history is not None:
+            self.recorder = SessionRecorder(session, self.history, soundtrack, self.show_notice,
+                                            self.library_page.setup.checkin.value)
+        self.library_page.setup.checkin.clear()
+
+    def _on_comfort_after(self, comfort: int | None) -> None:
+        entry = self.recorder.entry if self.recorder else None
+        if self.history is None or entry is None or entry.id is None:
+            return
+        try:
+            self.history.set_comfort_after(entry.id, comfort)
+        except HistoryError as error:
+            self.show_notice(Notice.of(error))
 
     def _on_stage(self, stage: Stage, reason: str) -> None:
         if stage is Stage.PLAYING and self.stack.currentWidget() is not self.session_view:
@@ -514,6 +544,7 @@ class MainWindow(QMainWindow):
         self._poll.stop()
         if self.isFullScreen():
             self.showNormal()
+        self.end_view.checkin.clear()
         self.stack.setCurrentWidget(self.end_view)
         self.end_view.library_button.setFocus()  # Enter goes back to the library
 
@@ -544,6 +575,11 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self.stack.setCurrentWidget(self.library_page)
         self.library_page.list.setFocus()
+
+    def show_history(self) -> None:
+        self.history_view.refresh()
+        self.stack.setCurrentWidget(self.history_view)
+        self.history_view.list.setFocus()
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -600,6 +636,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             theme.apply(app, self.palette_)
         self.session_view.set_palette(self.palette_)
+        self.history_view.set_palette(self.palette_)
         self.messages.set_palette(self.palette_)
         self._figure_moment = None  # the same moment, in new colours
         self._render_session()
@@ -659,11 +696,20 @@ def launch(argv: list[str]) -> int:
     forgotten = heal(settings, library)  # before the window builds any timeline from them
     output = AudioOutput(on_notice=lambda notice: bridge.post(
         notice.level, notice.short, notice.detail))
-    window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path)
+    history: History | None = None
+    history_problem: HistoryError | None = None
+    try:
+        history, history_problem = open_history()
+    except HistoryError as error:
+        history_problem = error
+    window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path,
+                        history=history)
     window.media = MediaControls(window.presenter, window.media_commands())
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)
+    if history_problem is not None:
+        window.show_notice(Notice.of(history_problem))
     for line in forgotten:
         window.show_message(line, Level.WARNING)
     if forgotten:
@@ -678,4 +724,6 @@ def launch(argv: list[str]) -> int:
     finally:
         output.close()
         uninstall()
+        if history is not None:
+            history.close()
     return int(code)

@@ -21,6 +21,7 @@ from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
 from backcare_desktop.session.snapshot import Snapshot
 from backcare_desktop.session.timeline import PhaseKind, Timeline
+from backcare_desktop.ui.checkin import ComfortCheckIn
 from backcare_desktop.ui.figure_view import FigureView
 from backcare_desktop.ui.icons import icon
 from backcare_desktop.ui.library import label
@@ -236,6 +237,11 @@ class EndView(QWidget):
         self.advice = label("", "caption", wrap=True)
         self.advice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.advice)
+        layout.addSpacing(20)
+        self.checkin = ComfortCheckIn("How does your back feel now?")
+        self.checkin.setMaximumWidth(460)
+        self.checkin.install_keys(self)
+        layout.addWidget(self.checkin, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(20)
         row = QHBoxLayout()
         row.addStretch()

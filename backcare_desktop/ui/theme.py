@@ -97,6 +97,18 @@ def stylesheet(p: Palette) -> str:
     QLabel[role="caption"] {{ color: {p.muted}; font-size: 17px; font-style: italic; }}
     QLabel[role="chip"] {{ background: {p.accent_soft}; color: {p.accent}; border-radius: 12px;
                           padding: 4px 12px; font-weight: 600; }}
+    QLabel[role="hint"] {{ color: {p.muted}; font-size: 12px; }}
+    QPushButton[role="chip"] {{ background: {p.raised}; border: 1px solid {p.border};
+                               border-radius: 15px; padding: 0px; }}
+    QPushButton[role="chip"]:checked {{ background: {p.accent}; color: {p.accent_text};
+                                       border-color: {p.accent}; font-weight: 600; }}
+    QTreeView {{ background: {p.surface}; alternate-background-color: {p.raised};
+                border: 1px solid {p.border}; border-radius: 10px; }}
+    QTreeView::item {{ padding: 5px 4px; border: none; }}
+    QTreeView::item:selected {{ background: {p.accent_soft}; color: {p.text}; }}
+    QHeaderView::section {{ background: {p.surface}; color: {p.muted}; border: none;
+                           border-bottom: 1px solid {p.border}; padding: 6px 8px;
+                           font-weight: 600; }}
     QFrame[role="card"] {{ background: {p.surface}; border: 1px solid {p.border};
                           border-radius: 14px; }}
     QFrame[role="note"] {{ background: {p.raised}; border: 1px solid {p.border};

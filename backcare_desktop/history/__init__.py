@@ -1,0 +1,1 @@
+"""The person's session history and comfort check-ins, kept on this computer only."""
