@@ -28,8 +28,6 @@ class Frame:
     scene: Scene
     """As acted now: mirrored for the right side."""
     pose: Pose
-    moving: bool
-    """Whether the next moment looks different (a still figure needs no new frames)."""
     backwards: bool = False
     """The movement runs the other way now (a step that reverses halfway)."""
 
@@ -50,10 +48,10 @@ def scene_of(step: TimedStep) -> Scene:
     return SCENES[step.step.scene]
 
 
-def still_frame(step: TimedStep) -> Frame:
-    """A step's key pose, still: the thumbnail of what comes next."""
-    scene = scene_of(step)
-    return Frame(scene, scene.key_pose(scene.still), moving=False)
+def still_frame(scene: Scene) -> Frame:
+    """A scene's key pose, standing still: the thumbnail of what comes next, the end
+    screen, reduced motion."""
+    return Frame(scene, scene.key_pose(scene.still))
 
 
 def frame_at(timeline: Timeline, position: float, reduced: bool = False) -> Frame:
@@ -65,7 +63,7 @@ def frame_at(timeline: Timeline, position: float, reduced: bool = False) -> Fram
     side = timed.side_at(position)
     shown = scene.mirrored() if side == "right" else scene
     if reduced:
-        return Frame(shown, shown.key_pose(shown.still), moving=False)
+        return still_frame(shown)
     figure = timed.step.figure
     pace = figure.pace if figure and figure.pace else scene.pace
     reverse_at = figure.reverse_at if figure else None
@@ -81,8 +79,7 @@ def frame_at(timeline: Timeline, position: float, reduced: bool = False) -> Fram
             pose = blend(before, pose, ease(turned))
     else:
         pose = loop_pose(scene, elapsed, pace, reverse_at, breath)
-    moving = scene.moves or timed.step.breathing is not None
-    return Frame(shown, pose, moving, backwards)
+    return Frame(shown, pose, backwards)
 
 
 def loop_pose(scene: Scene, seconds: float, pace: float, reverse_at: float | None = None,

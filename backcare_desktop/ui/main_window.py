@@ -34,7 +34,7 @@ from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.errors import BackCareError, Level, Notice
-from backcare_desktop.figure.motion import frame_at, still_frame
+from backcare_desktop.figure.motion import frame_at, scene_of, still_frame
 from backcare_desktop.history.recorder import SessionRecorder
 from backcare_desktop.history.store import History, HistoryError, open_history
 from backcare_desktop.logs import configure_logging, install_exception_hooks
@@ -496,7 +496,8 @@ class MainWindow(QMainWindow):
         following = (timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps)
                      else None)
         self.session_view.show_figure(frame_at(timeline, max(moment, step.start), reduced),
-                                      still_frame(following) if following else None)
+                                      still_frame(scene_of(following)) if following
+                                      else None)
 
     def _on_command(self, name: str) -> None:
         actions = {"restart": self.presenter.restart_step,

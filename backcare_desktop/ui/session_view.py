@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from backcare_desktop.figure.body import Position
-from backcare_desktop.figure.motion import Frame
+from backcare_desktop.figure.motion import Frame, still_frame
 from backcare_desktop.figure.scenes import SCENES
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
@@ -262,8 +262,7 @@ class EndView(QWidget):
         """What the person actually did: the time played and the steps done (skips and
         pauses leave them short of the plan)."""
         scene_name, words = CLOSING[timeline.steps[-1].step.body_position]
-        scene = SCENES[scene_name]
-        self.figure.show_frame(Frame(scene, scene.key_pose(scene.still), moving=False), palette)
+        self.figure.show_frame(still_frame(SCENES[scene_name]), palette)
         self.advice.setText(words)
         total = len(timeline.steps)
         steps = f"all {total} steps" if steps_done == total else f"{steps_done} of {total} steps"
