@@ -214,9 +214,10 @@ _ARMS_BY_SIDES = {"l_shoulder.side": 16, "r_shoulder.side": 16, "l_elbow.flex": 
 _ALL_FOURS = {"l_hip.flex": 78, "r_hip.flex": 78, "l_knee.flex": 92, "r_knee.flex": 92,
               "l_ankle.flex": -40, "r_ankle.flex": -40, "l_hip.side": 4, "r_hip.side": 4,
               "neck.flex": 4}
-"""Knees under the hips, the back level; the hands stand on the floor (`_HANDS_DOWN`)."""
-_HANDS_DOWN = {"l": Reach("l_knee", (0.06, -0.02, 0.5), (0.3, -1.0, 0.0), level=True),
-               "r": Reach("r_knee", (-0.06, -0.02, 0.5), (-0.3, -1.0, 0.0), level=True)}
+"""Knees under the hips, the back nearly level; the hands stand on the floor under the
+shoulders (`_HANDS_DOWN`)."""
+_HANDS_DOWN = {"l": Reach("l_knee", (0.06, -0.07, 0.47), (0.3, -1.0, 0.0), level=True),
+               "r": Reach("r_knee", (-0.06, -0.07, 0.47), (-0.3, -1.0, 0.0), level=True)}
 _ARMS_OUT = {"l_shoulder.side": 75, "r_shoulder.side": 75, "l_elbow.flex": 15,
              "r_elbow.flex": 15}
 
