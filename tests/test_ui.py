@@ -96,6 +96,16 @@ def test_the_end_screen_closes_with_words_for_how_the_last_step_left_the_body(
     assert frame is not None and frame.scene.name == scene
 
 
+def test_the_settings_dialog_keeps_reduced_motion(qtbot: QtBot) -> None:
+    from backcare_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(reduced_motion=False))
+    qtbot.addWidget(dialog)
+    assert not dialog.reduced_motion.isChecked()
+    dialog.reduced_motion.setChecked(True)
+    assert dialog.result_settings().reduced_motion is True
+
+
 def test_the_figure_moves_on_its_own_frames_only_while_a_movement_plays(
         window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
     start(window, qtbot)
