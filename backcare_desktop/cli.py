@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         description="A hands-free player for guided back-care self-massage and relaxation.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--background", action="store_true",
+                        help="open no window while desk-break reminders keep the app in the "
+                        "tray (what the autostart entry runs)")
     parser.set_defaults(run=_run_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -118,16 +121,24 @@ def _parser() -> argparse.ArgumentParser:
                                                          "window's Export writes them")
     history.set_defaults(run=_run_history)
 
-    shot = commands.add_parser("screenshot", help="render the session view at a moment to PNG")
+    shot = commands.add_parser("screenshot", help="draw a screen of the window to PNG, and "
+                                                  "report anything cut off in it")
     shot.add_argument("routine", metavar="ROUTINE", help=_ROUTINE_HELP)
     shot.add_argument("--at", type=_moment, default=0.0, metavar="SECONDS")
-    shot.add_argument("--out", type=_output_file, required=True, metavar="FILE.png")
-    shot.add_argument("--size", type=_size, default="1280x800", metavar="WxH")
+    shot.add_argument("--out", type=_output_file, metavar="FILE.png")
+    shot.add_argument("--every", type=_folder, metavar="FOLDER",
+                      help="instead of --out: every view at 800x560, 1280x800 and 1920x1080 "
+                           "in both themes, into FOLDER")
+    shot.add_argument("--size", type=_size, default="1280x800", metavar="WxH",
+                      help="in device pixels (default: 1280x800)")
     shot.add_argument("--theme", choices=("light", "dark"), default="light")
-    shot.add_argument("--view", choices=("session", "library", "setup", "end", "figure"),
+    shot.add_argument("--view", choices=("session", "library", "setup", "end", "settings",
+                                         "history", "figure"),
                       default="session",
                       help="which screen to draw (default: the session view; 'figure': the "
                            "step's figure alone)")
+    shot.add_argument("--scale", type=_scale, default=1.0, metavar="FACTOR",
+                      help="draw as a desktop scaled this much would (1 to 4; default: 1)")
     shot.add_argument("--frames", type=_frames, default=1, metavar="N",
                       help="more than 1: an animated PNG of N moments from --at on")
     shot.add_argument("--fps", type=_fps, default=10, metavar="N",
@@ -234,17 +245,30 @@ def _fps(text: str) -> int:
     return _whole(text, 1, 60)
 
 
-def _output_file(text: str) -> Path:
-    """A file to write, in a folder that exists and can be written: refused now rather than
-    after minutes of rendering. Missing folders are not made, so a mistyped path does not
-    leave new folders about."""
-    path = Path(text)
-    folder = path.parent
+def _scale(text: str) -> float:
+    value = _number(text)
+    if not 1 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"must be 1 to 4, got {text!r}")
+    return value
+
+
+def _folder(text: str) -> Path:
+    """An existing folder that can be written (not made: see `_output_file`)."""
+    folder = Path(text)
     if not folder.is_dir():
         raise argparse.ArgumentTypeError(
             f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
     if not os.access(folder, os.W_OK):
         raise argparse.ArgumentTypeError(f"{folder}: cannot write in this folder")
+    return folder
+
+
+def _output_file(text: str) -> Path:
+    """A file to write, in a folder that exists and can be written: refused now rather than
+    after minutes of rendering. Missing folders are not made, so a mistyped path does not
+    leave new folders about."""
+    path = Path(text)
+    _folder(str(path.parent))
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{path}: is a folder")
     return path
@@ -349,15 +373,26 @@ def _run_history(args: argparse.Namespace) -> int:
 
 
 def _run_screenshot(args: argparse.Namespace) -> int:
-    from backcare_desktop.ui.screenshot import ScreenshotError, save_screenshot
+    from backcare_desktop.ui.screenshot import (
+        ScreenshotError,
+        save_every_screenshot,
+        save_screenshot,
+    )
 
+    if (args.out is None) == (args.every is None):
+        raise BackCareError("screenshot: give either --out FILE.png or --every FOLDER")
     routine = _routine(args.routine)
     try:
-        save_screenshot(routine, args.at, args.out, args.size, args.theme, args.view,
-                        args.frames, args.fps)
+        if args.every is not None:
+            problems = save_every_screenshot(routine, args.at, args.every, args.scale)
+        else:
+            problems = save_screenshot(routine, args.at, args.out, args.size, args.theme,
+                                       args.view, args.scale, args.frames, args.fps)
     except ScreenshotError as error:
         raise BackCareError(str(error)) from None
-    _say(f"wrote {args.out}")
+    for problem in problems:
+        _say(f"cut off: {problem}", sys.stderr)
+    _say(f"wrote {args.out or args.every}")
     return 0
 
 
@@ -365,7 +400,7 @@ def _run_app(args: argparse.Namespace) -> int:
     from backcare_desktop.ui.app import NoDisplayError, run_app
 
     try:
-        return run_app()
+        return run_app(background=args.background)
     except NoDisplayError as error:
         raise BackCareError(str(error)) from None
 

@@ -1,4 +1,4 @@
-"""Where things live: bundled data beside the package, user data in the platform's folders."""
+"""Where things live: bundled data inside the package, user data in the platform's folders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import os
 import stat
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,15 +21,26 @@ LEFTOVER_SECONDS = 10.0
 """A temporary file of write_atomically untouched this long belongs to a write that died: a
 live one is written in one call and renamed milliseconds later."""
 _TEMPORARY_SUFFIX = ".tmp"
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def bundled_routines_dir() -> Path:
-    return _PROJECT_ROOT / "routines"
+    return _bundled("routines")
 
 
 def assets_dir() -> Path:
-    return _PROJECT_ROOT / "assets"
+    return _bundled("assets")
+
+
+def _bundled(name: str) -> Path:
+    """A folder of the package data, wherever the package is: a checkout, an installed wheel
+    or a PyInstaller bundle, never found from the current directory or the source tree.
+
+    Qt and the routine loader open files by name, so the folder must be a real one; it is in
+    every way the app is installed (none imports it from a zip file).
+    """
+    folder = resources.files("backcare_desktop._data") / name
+    assert isinstance(folder, Path), f"package data is not on disk: {folder}"
+    return folder
 
 
 def user_routines_dir() -> Path:
@@ -44,6 +57,14 @@ def config_dir() -> Path:
 
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def runtime_dir() -> Path:
+    """The per-login folder for sockets and locks (XDG_RUNTIME_DIR); platformdirs falls back
+    to a folder in /tmp where that is unset, and warns, which is no news for the person."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Path(platformdirs.user_runtime_dir(APP_NAME))
 
 
 def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:

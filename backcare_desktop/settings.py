@@ -77,6 +77,23 @@ class RoutineChoices(_Model):
                          description="A bundled soundtrack id, 'none', or a file path.")
 
 
+class ResumePoint(_Model):
+    """Where a stopped session was, with the choices it ran with, so that "Resume where you
+    left off" plays the same session again from that step, also after a restart."""
+
+    routine_id: str = Field(min_length=1)
+    position: float = Field(ge=0)
+    choices: RoutineChoices = Field(default_factory=RoutineChoices)
+
+
+class ReminderSettings(_Model):
+    """Desk-break reminders, off until the person asks for them."""
+
+    enabled: bool = Field(False, description="Remind me to take a desk break.")
+    minutes: int = Field(50, ge=10, le=240, description="Minutes of active use between breaks.")
+    autostart: bool = Field(False, description="Start in the tray when I log in.")
+
+
 class Settings(_Model):
     version: int = SETTINGS_VERSION
     theme: Literal["system", "light", "dark"] = Field(
@@ -93,6 +110,8 @@ class Settings(_Model):
     routines: dict[str, RoutineChoices] = Field(default_factory=dict)
     soundtracks: list[str] = Field(default_factory=list,
                                    description="The person's own audio files, by path.")
+    resume: ResumePoint | None = Field(None, description="Where the last stopped session was.")
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     def choices_for(self, routine_id: str) -> RoutineChoices:
         return self.routines.get(routine_id) or RoutineChoices()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import audio, load, sound, soundtrack, ui, voice
+from benchmarks import audio, bundle, load, sound, soundtrack, ui, voice
 
 SUITES = {"audio": audio.run, "voice": voice.run, "ui": ui.run,
-          "soundtrack": soundtrack.run, "sound": sound.run, "load": load.run}
+          "soundtrack": soundtrack.run, "sound": sound.run, "load": load.run,
+          "bundle": bundle.run}
 
 
 def main(names: list[str]) -> int:

@@ -18,6 +18,7 @@ from backcare_desktop.session.timeline import Timeline, compile_timeline
 from backcare_desktop.settings import RoutineChoices, Settings
 from backcare_desktop.ui.main_window import MainWindow
 from backcare_desktop.voice.cache import ClipCache
+from tests.dbus_helpers import bus, stubs  # noqa: F401  (fixtures for every test module)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-from collections.abc import Iterator
 
-import pytest
 from PySide6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
 
@@ -14,19 +11,6 @@ from backcare_desktop.session.player import State
 from backcare_desktop.ui.main_window import MainWindow
 from backcare_desktop.ui.mpris import OBJECT_PATH, SERVICE, MediaControls
 from tests.ui_helpers import start
-
-
-@pytest.fixture
-def bus() -> Iterator[str]:
-    if not (shutil.which("dbus-daemon") and shutil.which("dbus-send")):
-        pytest.skip("dbus-daemon is not installed")
-    with subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as daemon:
-        assert daemon.stdout is not None
-        try:
-            yield daemon.stdout.readline().strip()
-        finally:
-            daemon.terminate()  # leaving the block then waits for it and closes its pipe
 
 
 def send(address: str, *arguments: str) -> subprocess.Popen[str]:

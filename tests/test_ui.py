@@ -34,15 +34,18 @@ from backcare_desktop.ui.main_window import MainWindow
 from tests.ui_helpers import advance, start
 
 
-def test_the_library_shows_every_routine_and_the_broken_file(window: MainWindow) -> None:
+def test_the_library_shows_every_routine_and_the_broken_file(window: MainWindow,
+                                                            qtbot: QtBot) -> None:
     cards = window.library_page.list.cards
-    names = [card.accessibleName() for card in cards]
-    assert names[:3] == ["Breathe and unwind", "Desk break: neck and shoulders",
-                         "Full back care"]
-    assert "broken.toml" in names[3]
-    assert names[3].endswith("broken.toml: steps: must not be empty")
-    assert not cards[3].isEnabled() and cards[3].toolTip().endswith(
-        "broken.toml: steps: must not be empty")
+    assert [card.accessibleName() for card in cards] == [
+        "Breathe and unwind", "Desk break: neck and shoulders", "Full back care"]
+    [broken] = window.library_page.list.broken
+    assert broken.accessibleName() == "Broken routine file broken.toml"
+    assert not broken.details.isVisible(), "one plain line; the problems on request"
+    broken.details_button.setFocus()
+    qtbot.keyClick(broken.details_button, Qt.Key.Key_Space)
+    assert broken.details.isVisible()
+    assert broken.details.text().endswith("broken.toml: steps: must not be empty")
 
 
 def test_starting_a_routine_advances_steps_and_the_ring(window: MainWindow, qtbot: QtBot,
@@ -194,14 +197,16 @@ def test_volume_sliders_reach_the_settings_and_each_other(window: MainWindow) ->
     assert window.library_page.setup.volume.sliders["voice"].value() == 80
 
 
-def test_an_undecodable_soundtrack_gets_a_message_and_changes_nothing(
+def test_an_undecodable_soundtrack_is_said_beside_the_list_and_changes_nothing(
         window: MainWindow, tmp_path: Path, qtbot: QtBot) -> None:
     bad = tmp_path / "noise.mp3"
     bad.write_bytes(b"not audio at all" * 100)
     before = window.settings.model_copy(deep=True)
     window.add_soundtrack(bad)
-    qtbot.waitUntil(lambda: any("Could not add the soundtrack: noise.mp3" in message.short
-                                for message in window.messages.messages()))
+    note = window.library_page.setup.soundtrack_note
+    qtbot.waitUntil(note.isVisible)
+    assert note.text().startswith("Could not add the soundtrack: noise.mp3")
+    assert "ffmpeg" not in note.text() and str(tmp_path) not in note.text()
     assert window.settings == before
 
 
@@ -274,12 +279,21 @@ def test_a_good_soundtrack_is_kept_and_selected(window: MainWindow, tmp_path: Pa
     qtbot.waitUntil(lambda: len(window.settings.soundtracks) == 1)  # decoded on a worker
     kept = window.settings.soundtracks[-1]
     assert Path(kept).exists() and Path(kept).name == "my_waves.wav"
-    assert window.library_page.setup.ambient.currentData() == kept
-    Path(kept).unlink()  # the file goes missing: the routine falls back to a bundled bed
+    setup = window.library_page.setup
+    assert setup.ambient.currentData() == kept and not setup.soundtrack_note.isVisible()
+    Path(kept).unlink()  # the file goes missing: said beside the list, never swapped silently
     window.library_page.list.set_current(1)
     window.library_page.list.set_current(0)
-    assert window.library_page.setup.ambient.currentData() == "rain"
+    assert setup.ambient.currentData() == kept
+    assert setup.ambient.currentText() == "my waves (missing)"
+    assert setup.soundtrack_note.isVisible()
+    assert "\u201cmy waves\u201d is gone" in setup.soundtrack_note.text()
+    setup.remove_button.setFocus()
+    qtbot.keyClick(setup.remove_button, Qt.Key.Key_Space)  # Remove, from the keyboard
+    assert window.settings.soundtracks == []
+    assert setup.ambient.currentData() == "rain" and not setup.soundtrack_note.isVisible()
     assert window.soundtrack_in_hand == "rain"
+    assert not setup.remove_button.isEnabled(), "a bundled soundtrack cannot be removed"
 
 
 def test_settings_round_trip_and_survive_corruption(tmp_path: Path) -> None:
@@ -452,3 +466,53 @@ def test_the_end_screen_tells_the_time_played_and_the_steps_done(
     assert window.end_view.summary.text() == (
         f"Desk break: neck and shoulders  ·  {format_clock(played)} of "
         f"{format_clock(timeline.duration)}  ·  4 of 5 steps")
+
+
+def test_a_fixed_routine_file_appears_without_a_restart(window: MainWindow, qtbot: QtBot,
+                                                        user_routines: Path) -> None:
+    from tests.conftest import VALID_ROUTINE
+
+    page = window.library_page
+    assert len(page.list.broken) == 1
+    (user_routines / "broken.toml").write_text(VALID_ROUTINE)  # fixed in an editor
+    qtbot.waitUntil(lambda: "Tiny" in [card.accessibleName() for card in page.list.cards])
+    assert page.list.broken == []
+    (user_routines / "two.toml").write_text('id = "two"\ntitle = 5\nsteps = 1\n')
+    page.reload_button.setFocus()
+    qtbot.keyClick(page.reload_button, Qt.Key.Key_Space)  # Reload, from the keyboard
+    qtbot.waitUntil(lambda: len(page.list.broken) == 1)
+    assert len(window.library.problems) > 1, "two problems, in one file"
+    qtbot.waitUntil(lambda: any(message.short.startswith("1 routine file could not be loaded")
+                                for message in window.messages.messages()))
+
+
+def test_each_duration_says_its_range_in_seconds(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window.library_page.list.set_current(2)  # full back care: settle in is 60 to 180 s
+    setup = window.library_page.setup
+    texts = [widget.text() for widget in setup.steps_box.findChildren(QLabel)]
+    assert texts[:2] == ["Settle in", "60 to 180 s"]
+    assert setup._spins["settle"].accessibleDescription() == "60 to 180 seconds"
+
+
+def test_the_settings_dialog_has_no_stock_icons_and_tabs_in_reading_order(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from backcare_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    buttons = dialog.findChildren(QPushButton)
+    # Desktops whose theme puts icons on dialog buttons (the green tick and red
+    # cross) are told not to by the stylesheet; offscreen there are none to begin with.
+    assert buttons and all(button.icon().isNull() for button in buttons)
+    dialog.voice.setFocus()
+    order = [dialog.voice]
+    for _ in range(7):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        order.append(dialog.focusWidget())
+    assert order[:7] == [dialog.voice, dialog.rate, buttons[0], dialog.master, dialog.tones,
+                         dialog.theme, dialog.fullscreen]

@@ -67,13 +67,23 @@ class Library:
 
     routines: list[LoadedRoutine] = field(default_factory=list)
     problems: list[RoutineProblem] = field(default_factory=list)
+    folders: list[tuple[Path, bool]] = field(default_factory=list)
+    """Each folder read, and whether it is bundled: what `reloaded` reads again."""
 
     def find(self, routine_id: str) -> LoadedRoutine | None:
         return next((item for item in self.routines if item.routine.id == routine_id), None)
 
     def add_folder(self, directory: Path, bundled: bool) -> None:
+        self.folders.append((directory, bundled))
         for path in _toml_files(directory):
             self.add(path, load_routine_file(path), bundled)
+
+    def reloaded(self) -> Library:
+        """The same folders read again: files fixed, added or removed since."""
+        library = Library()
+        for directory, bundled in self.folders:
+            library.add_folder(directory, bundled)
+        return library
 
     def add(self, path: Path, result: Routine | list[RoutineProblem],
             bundled: bool) -> list[RoutineProblem]:

@@ -36,7 +36,7 @@ class ComfortCheckIn(QFrame):
             chip = QPushButton(str(value))
             chip.setProperty("role", "chip")
             chip.setCheckable(True)
-            chip.setFixedSize(32, 32)
+            chip.setFixedSize(28, 28)  # eleven fit the set-up panel of an 800 px window
             chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             chip.setAccessibleName(f"{question} {value} of 10")
             chip.clicked.connect(lambda _=False, value=value: self._choose(value))
@@ -45,6 +45,7 @@ class ComfortCheckIn(QFrame):
         layout.addLayout(row)
         hint = QLabel(HINT)  # the library's `label` is not used: the library imports this
         hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
         layout.addWidget(hint)
         self.setAccessibleName(question)
 

@@ -27,7 +27,7 @@ from backcare_desktop.figure.motion import Frame, trail
 from backcare_desktop.figure.scenes import SCENES, body_of, solids
 from backcare_desktop.ui.theme import LIGHT, Palette
 
-THUMBNAIL = QSize(84, 56)
+THUMBNAIL = QSize(54, 36)
 _EDGE_PIXELS = 4.0
 _RING_PIXELS = 3.0
 """The line of background colour round each part, so parts in front read apart."""
@@ -203,7 +203,7 @@ class FigureView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         if detail:
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            self.setMinimumSize(240, 200)
+            self.setMinimumSize(140, 140)
         else:
             self.setFixedSize(THUMBNAIL)
 

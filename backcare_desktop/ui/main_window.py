@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,6 +34,9 @@ from backcare_desktop.audio.output import AudioOutput
 from backcare_desktop.audio.preview import Preview, PreviewError
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.audio.tones import ToneStyle
+from backcare_desktop.desktop.inhibit import ScreenKeeper
+from backcare_desktop.desktop.instance import Instance
+from backcare_desktop.desktop.reminders import Reminders, attach_reminders
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.figure.motion import frame_at, scene_of, still_frame
 from backcare_desktop.history.recorder import SessionRecorder
@@ -44,8 +48,14 @@ from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import LiveSession, SessionOutput, SilentOutput, Stage
 from backcare_desktop.session.plan import format_clock
 from backcare_desktop.session.player import State
-from backcare_desktop.session.timeline import Adjustments, Timeline, compile_timeline
+from backcare_desktop.session.timeline import (
+    AdjustmentError,
+    Adjustments,
+    Timeline,
+    compile_timeline,
+)
 from backcare_desktop.settings import (
+    ResumePoint,
     RoutineChoices,
     Settings,
     heal,
@@ -67,6 +77,14 @@ from backcare_desktop.voice.prepare import ClipPreparer
 PREVIEW_SECONDS = 8
 BREATH_FIGURE_FPS = 12
 MOVING_FIGURE_FPS = 24
+SMALLEST = (800, 540)
+"""The window's minimum size, the smallest that tests check every screen at: 1920x1080 at
+200% is 960x540 logical pixels. On a screen with less free room (that, less a panel) the
+minimum shrinks to the screen (see `_fit_to_screen`)."""
+PREFERRED = (1180, 780)
+RELOAD_DELAY_MS = 300
+"""Editors save in bursts (write, rename, touch): the routine folder is read once they are
+done."""
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
 
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="window-worker")
@@ -77,19 +95,21 @@ class _Relay(QObject):
     """Carries results from worker threads to the window's thread."""
 
     notice = Signal(Notice)
+    soundtrack_problem = Signal(str)
     preview_ready = Signal(object, int)
     soundtrack_kept = Signal(object)
 
 
 class MainWindow(QMainWindow):
+    settings_applied = Signal(Settings)
+
     def __init__(self, output: SessionOutput, settings: Settings, library: Library,
                  save: bool = True, bridge: MessageBridge | None = None,
                  log_path: Path | None = None, history: History | None = None) -> None:
         """Without a `history`, sessions are not recorded (tests, screenshots)."""
         super().__init__()
         self.setWindowTitle("Back Care")
-        self.resize(1180, 780)
-        self.setMinimumSize(900, 620)
+        self._fit_to_screen()
         self.settings = settings
         self.library = library
         self._save_enabled = save
@@ -110,8 +130,21 @@ class MainWindow(QMainWindow):
         self.media: MediaControls | None = None
         self._figure_moment: tuple[float, bool, int] | None = None
         """The moment the figure last showed: nothing to draw until it moves on."""
+        self.reminders: Reminders | None = None
+        self._quitting = False
         self.history = history
         self.recorder: SessionRecorder | None = None
+        self._resume_at: float | None = None
+        """Where the session being started should begin: a resumed one's step."""
+        self._session_choices = RoutineChoices()
+        """The choices the session under way runs with: a resume point keeps them."""
+        self._watcher = QFileSystemWatcher(self)
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(RELOAD_DELAY_MS)
+        self._reload_soon.timeout.connect(self.reload_library)
+        self._watcher.directoryChanged.connect(self._reload_soon.start)
+        self._watcher.fileChanged.connect(self._reload_soon.start)
 
         self.stack = QStackedWidget()
         self.library_page = LibraryPage()
@@ -137,6 +170,7 @@ class MainWindow(QMainWindow):
         self._save_soon.setInterval(400)
         self._save_soon.timeout.connect(self._save)
 
+        self.relay.soundtrack_problem.connect(self.library_page.setup.show_soundtrack_problem)
         self._connect()
         self._shortcuts()
         self.apply_theme()
@@ -145,6 +179,17 @@ class MainWindow(QMainWindow):
         self.session_view.captions = settings.captions
         self.presenter.still_figure = settings.reduced_motion
         self.refresh_library()
+        self._watch_user_folders()
+        self.library_page.list.focus_current()
+
+    def _fit_to_screen(self) -> None:
+        """Opens at a comfortable size that fits the screen it opens on, whatever its
+        scale: never larger than 90% of the free area, never smaller than SMALLEST unless
+        the screen itself is."""
+        free = self.screen().availableGeometry()
+        self.setMinimumSize(min(SMALLEST[0], free.width()), min(SMALLEST[1], free.height()))
+        self.resize(max(min(PREFERRED[0], round(free.width() * 0.9)), self.minimumWidth()),
+                    max(min(PREFERRED[1], round(free.height() * 0.9)), self.minimumHeight()))
 
     # Wiring -----------------------------------------------------------------------------------
 
@@ -153,6 +198,9 @@ class MainWindow(QMainWindow):
         page.selected.connect(self.select_routine)
         page.start_requested.connect(self.start_routine)
         page.settings_requested.connect(self.open_settings)
+        page.reload_requested.connect(self.reload_library)
+        page.resume_bar.resume.connect(self.resume)
+        page.resume_bar.forget.connect(self.forget_resume)
         page.history_requested.connect(self.show_history)
         self.history_view.back.connect(self.show_library)
         self.history_view.notice.connect(self.show_notice)
@@ -164,6 +212,7 @@ class MainWindow(QMainWindow):
             lambda: self._on_volumes_changed(self.session_view.volume))
         setup.preview_requested.connect(self.preview_soundtrack)
         setup.add_soundtrack_requested.connect(self.add_soundtrack_dialog)
+        setup.remove_soundtrack_requested.connect(self.remove_soundtrack)
         self.session_view.command.connect(self._on_command)
         self.presenter.changed.connect(self._render_session)
         self.presenter.figure_frame.connect(self._render_figure)
@@ -176,6 +225,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):  # follow the desktop when it switches light and dark
             app.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
+            app.focusChanged.connect(self._show_focused)
 
     def _shortcuts(self) -> None:
         def add(keys: Sequence[QKeySequence | Qt.Key | str], action: object,
@@ -189,7 +239,6 @@ class MainWindow(QMainWindow):
 
         self._session_shortcuts: list[QShortcut] = []
         self._end_shortcuts: list[QShortcut] = []
-        add([Qt.Key.Key_Space], self._on_space)
         add([Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_MediaPlay, Qt.Key.Key_MediaPause],
             self.play_pause)
         add([Qt.Key.Key_Left, Qt.Key.Key_MediaPrevious], self.presenter.previous_step, True)
@@ -202,7 +251,7 @@ class MainWindow(QMainWindow):
             self._end_shortcuts.append(shortcut)
         add([Qt.Key.Key_MediaStop], self.stop_session, True)
         add([Qt.Key.Key_F11], self.toggle_fullscreen)
-        add(["Ctrl+Q"], self.close)
+        add(["Ctrl+Q"], self.quit)
         add(["Ctrl+,"], self.open_settings)
         self._update_shortcuts()
 
@@ -218,6 +267,69 @@ class MainWindow(QMainWindow):
 
     def refresh_library(self) -> None:
         self.library_page.show_library(self.library, self._seconds)
+        self._show_resume_point()
+        self._set_tab_order()
+
+    def reload_library(self) -> None:
+        """Reads the routine folders again (Reload, or the user folder changed): a fixed
+        file becomes a card, a broken one a greyed card, and the choices that no longer fit
+        are forgotten, one line each."""
+        self.library = self.library.reloaded()
+        for line in heal(self.settings, self.library):
+            self.show_message(line, Level.WARNING)
+        setup = self.library_page.setup
+        current = setup.routine_id
+        setup.routine_id = ""  # shown again, from the file as it is now
+        if self.warmer is not None:
+            self.warmer.cancel()
+            self.warmer = None
+        self.refresh_library()
+        if current and self.library.find(current) is None:
+            self.show_message(f"The routine that was selected is gone; showing "
+                              f"{setup.routine.title if setup.routine else 'another'}.")
+        self.report_broken_files()
+        self._watch_user_folders()
+        self._save_soon.start()
+
+    def report_broken_files(self) -> None:
+        """One line for all the files that did not load, counted by file."""
+        broken = {problem.path for problem in self.library.problems}
+        if broken:
+            self.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} "
+                              "could not be loaded; see the greyed cards.", Level.WARNING)
+
+    def _watch_user_folders(self) -> None:
+        """Watches the user's routine folders and their files (an editor may save in place,
+        which only the file's own watch sees)."""
+        watched = self._watcher.directories() + self._watcher.files()
+        if watched:
+            self._watcher.removePaths(watched)
+        paths = [str(folder) for folder, bundled in self.library.folders
+                 if not bundled and folder.is_dir()]
+        paths += [str(file) for folder, bundled in self.library.folders if not bundled
+                  and folder.is_dir() for file in sorted(folder.glob("*.toml"))]
+        if paths:
+            self._watcher.addPaths(paths)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows reading order on every screen: the library's left column, then the
+        panel top to bottom; the session's header, then its controls; the end screen's
+        buttons. Hidden pages drop out of the chain by themselves."""
+        view = self.session_view
+        stops = [*self.library_page.focus_stops(), view.sound_button,
+                 *view.buttons.values(), self.end_view.library_button,
+                 self.end_view.again_button]
+        for first, second in pairwise(stops):
+            QWidget.setTabOrder(first, second)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A control reached by Tab is scrolled into view, whichever list holds it."""
+        if new is None:
+            return
+        for area in (self.library_page.list, self.library_page.setup.scroll_area):
+            inner = area.widget()
+            if inner is not None and inner.isAncestorOf(new):
+                area.ensureWidgetVisible(new, 8, 8)
 
     def _seconds(self, routine: Routine) -> float:
         return self._timeline(routine).duration
@@ -261,14 +373,55 @@ class MainWindow(QMainWindow):
         if routine is None or (routine_id == self.library_page.setup.routine_id
                                and self.warmer is not None):
             return
-        choices = self.settings.choices_for(routine_id)
-        self.library_page.setup.show_routine(routine, choices, self._durations(routine, choices),
-                                             self._soundtrack_options())
+        self._show_routine(routine, self.settings.choices_for(routine_id))
         self._warm(routine)
 
+    def _show_routine(self, routine: Routine, choices: RoutineChoices) -> None:
+        setup = self.library_page.setup
+        setup.show_routine(routine, choices, self._durations(routine, choices),
+                           self._soundtrack_options())
+        self._report_missing_soundtracks()
+        self._set_tab_order()
+
     def _soundtrack_options(self) -> list[tuple[str, str]]:
-        return [(path, Path(path).stem.replace("_", " ")) for path in self.settings.soundtracks
-                if Path(path).exists()]
+        """The person's soundtracks; one whose file went missing stays listed, marked, so
+        that it can be removed (it is never swapped for another without a word)."""
+        return [(path, _soundtrack_title(path) + ("" if Path(path).exists() else " (missing)"))
+                for path in self.settings.soundtracks]
+
+    def _report_missing_soundtracks(self) -> None:
+        missing = [_soundtrack_title(path) for path in self.settings.soundtracks
+                   if not Path(path).exists()]
+        self.library_page.setup.show_soundtrack_problem(
+            f"The file of your soundtrack \u201c{missing[0]}\u201d is gone (deleted or moved): "
+            "choose Remove, or add it again." if len(missing) == 1 else
+            f"The files of {len(missing)} of your soundtracks are gone (deleted or moved): "
+            "choose each and Remove it, or add them again." if missing else "")
+
+    def remove_soundtrack(self, name: str) -> None:
+        """Forgets one of the person's soundtracks, deletes the copy the app kept, and
+        gives every routine that used it the default soundtrack."""
+        if name in self.settings.soundtracks:
+            self.settings.soundtracks.remove(name)
+        kept = Path(name)
+        if kept.parent == user_soundtracks_dir():
+            try:
+                kept.unlink(missing_ok=True)
+            except OSError as error:
+                self.show_message(f"Could not delete the copy of {kept.name}: "
+                                  f"{error.strerror or error}", Level.WARNING)
+        default = RoutineChoices.model_fields["ambient"].default
+        for routine_id, choices in self.settings.routines.items():
+            if choices.ambient == name:
+                self.settings.routines[routine_id] = choices.model_copy(
+                    update={"ambient": default})
+        self._ambients.pop(name, None)
+        setup = self.library_page.setup
+        if setup.routine is not None:
+            self._show_routine(setup.routine, self.settings.choices_for(setup.routine_id))
+            self._on_choices_changed()
+        self.library_page.setup.ambient.setFocus()
+        self._save_soon.start()
 
     def _warm(self, routine: Routine) -> None:
         """Starts making the routine's voice (into the cache) and its soundtrack, in the
@@ -346,7 +499,7 @@ class MainWindow(QMainWindow):
             try:
                 bed = future.result()
             except AmbientError as error:
-                self.relay.notice.emit(Notice.of(error))
+                self.relay.soundtrack_problem.emit(f"Cannot preview: {error.short}")
                 return
             self.relay.preview_ready.emit(bed.block(0, PREVIEW_SECONDS * RATE) * gain, RATE)
 
@@ -376,8 +529,8 @@ class MainWindow(QMainWindow):
         try:
             kept, bed = future.result()
         except AmbientError as error:
-            self.show_message(f"Could not add the soundtrack: {error.short}", Level.WARNING,
-                              error.detail)
+            self.library_page.setup.show_soundtrack_problem(
+                f"Could not add the soundtrack: {error.short}")
             return
         decoded: Future[Ambient] = Future()
         decoded.set_result(bed)
@@ -388,17 +541,17 @@ class MainWindow(QMainWindow):
         if setup.routine is not None:
             choices = setup.choices().model_copy(update={"ambient": str(kept)})
             self.settings.routines[setup.routine_id] = choices
-            setup.show_routine(setup.routine, choices, self._durations(setup.routine, choices),
-                               self._soundtrack_options())
+            self._show_routine(setup.routine, choices)
             self._on_choices_changed()
         self.show_message(f"Added the soundtrack {kept.stem}.")
         self._save_soon.start()
 
     # The session ------------------------------------------------------------------------------
 
-    def start_routine(self, routine_id: str) -> None:
-        """Starts a session with the remembered choices; it plays as soon as its first
-        minute of voice and its soundtrack are ready."""
+    def start_routine(self, routine_id: str, choices: RoutineChoices | None = None,
+                      at: float = 0.0) -> None:
+        """Starts a session with the remembered choices (or `choices`, from `at` seconds);
+        it plays as soon as its first minute of voice and its soundtrack are ready."""
         if routine_id != self.library_page.setup.routine_id:
             self.select_routine(routine_id)
         routine = self._routine(self.library_page.setup.routine_id)
@@ -406,10 +559,12 @@ class MainWindow(QMainWindow):
             return
         if self.warmer is not None:
             self.warmer.cancel()
-        timeline = self._timeline(routine)
+        choices = choices or self.settings.choices_for(routine.id)
+        timeline = self._timeline(routine, choices)
         sound = SoundSettings(volumes=self._volumes(),
                               tone_style=ToneStyle(self.settings.tone_style))
-        choices = self.settings.choices_for(routine.id)
+        self._resume_at = at or None
+        self._session_choices = choices
         session = LiveSession(timeline, ClipPreparer(timeline, self.engine(),
                                                      self.settings.speaking_rate),
                               self._ambient(choices.ambient), sound, self._output)
@@ -444,6 +599,7 @@ class MainWindow(QMainWindow):
             self.preview.stop()
             self.preview.session_active = True
             self.stack.setCurrentWidget(self.session_view)
+            self.session_view.buttons["play"].setFocus()  # Space and Enter pause
             if self.settings.start_fullscreen:
                 self.showFullScreen()
         elif stage is Stage.FINISHED:
@@ -469,6 +625,10 @@ class MainWindow(QMainWindow):
             self._on_finished()
 
     def _render_session(self) -> None:
+        if self._resume_at is not None and self.presenter.stage is Stage.PLAYING:
+            at, self._resume_at = self._resume_at, None
+            self.presenter.seek(at)  # once the player has started (it starts at 0)
+            return
         snap = self.presenter.snapshot()
         timeline = self.presenter.timeline
         if snap is None or timeline is None:
@@ -506,13 +666,6 @@ class MainWindow(QMainWindow):
                    "stop": self.stop_session}
         actions[name]()
 
-    def _on_space(self) -> None:
-        focused = QApplication.focusWidget()
-        if isinstance(focused, QAbstractButton) and focused.isVisible():
-            focused.animateClick()  # Space presses the button that has the focus
-        else:
-            self.play_pause()
-
     def play_pause(self) -> None:
         """The media keys and the desktop's media panel: whatever has the focus."""
         if self.stack.currentWidget() is self.session_view:
@@ -528,12 +681,73 @@ class MainWindow(QMainWindow):
             self.stop_session()
 
     def stop_session(self) -> None:
-        """Stops at once, asks nothing; the choices are already saved."""
+        """Stops at once and asks nothing: the library offers to resume where it was."""
+        self._keep_resume_point()
         self.presenter.stop()
         self.show_library()
 
+    def _keep_resume_point(self) -> None:
+        """Remembers (and saves at once) where a session under way was, with its choices."""
+        session = self.presenter.session
+        if session is None or session.stage not in (Stage.PLAYING, Stage.PAUSED):
+            return
+        position = session.player.position
+        if 0 < position < session.timeline.duration:
+            self.settings.resume = ResumePoint(routine_id=session.timeline.routine_id,
+                                               position=position,
+                                               choices=self._session_choices)
+            self._save()
+            self._show_resume_point()
+
+    def _resume_step(self) -> tuple[Routine, Timeline, int] | None:
+        """The routine, timeline and step index of the resume point, if it still fits."""
+        point = self.settings.resume
+        routine = self._routine(point.routine_id) if point else None
+        if point is None or routine is None:
+            return None
+        try:
+            timeline = self._timeline(routine, point.choices)
+        except AdjustmentError:  # the routine changed under it
+            return None
+        index = next((step.index for step in reversed(timeline.steps)
+                      if step.start <= point.position), 0)
+        return routine, timeline, index
+
+    def _show_resume_point(self) -> None:
+        found = self._resume_step()
+        text = ""
+        if found is not None:
+            routine, timeline, index = found
+            step = timeline.steps[index]
+            text = (f"{routine.title}: step {index + 1} of {len(timeline.steps)}, "
+                    f"\u201c{step.step.title}\u201d ({format_clock(step.start)} of "
+                    f"{format_clock(timeline.duration)})")
+        self.library_page.resume_bar.show_point(text)
+
+    def resume(self) -> None:
+        """Starts the stopped session again at the start of the step it was in, with the
+        choices it ran with."""
+        found = self._resume_step()
+        if found is None or self.settings.resume is None:
+            return
+        routine, timeline, index = found
+        self.start_routine(routine.id, self.settings.resume.choices,
+                           at=timeline.steps[index].start)
+
+    def forget_resume(self) -> None:
+        self.settings.resume = None
+        self._show_resume_point()
+        self.library_page.list.focus_current()
+        self._save()
+
     def _on_finished(self) -> None:
         session = self.presenter.session
+        point = self.settings.resume
+        if session is not None and point is not None and (
+                point.routine_id == session.timeline.routine_id):
+            self.settings.resume = None  # done: nothing left to resume
+            self._show_resume_point()
+            self._save_soon.start()
         if session is not None:
             timeline = session.timeline
             played = session.seconds_spent > 0  # a still picture (screenshots) played nothing
@@ -561,7 +775,10 @@ class MainWindow(QMainWindow):
                         quit=self.quit)
 
     def quit(self) -> None:
-        self.close()
+        """Ends the app, even where closing the window would leave it in the tray."""
+        self._quitting = True
+        if self.close():
+            QApplication.quit()  # a window hidden in the tray closes without ending the app
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -575,7 +792,7 @@ class MainWindow(QMainWindow):
         if self.isFullScreen():
             self.showNormal()
         self.stack.setCurrentWidget(self.library_page)
-        self.library_page.list.setFocus()
+        self.library_page.list.focus_current()
 
     def show_history(self) -> None:
         self.history_view.refresh()
@@ -611,6 +828,7 @@ class MainWindow(QMainWindow):
             if routine is not None:
                 self._warm(routine)
         self._save()
+        self.settings_applied.emit(settings)
 
     def preview_voice(self, voice: str, rate: float) -> None:
         """Speaks a sample sentence, made on a worker with the app's own engine when the
@@ -666,15 +884,27 @@ class MainWindow(QMainWindow):
                 self.show_message(f"Could not save your settings: {error}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter presses the focused button (buttons outside dialogs pass it on to here)."""
-        focused = QApplication.focusWidget()
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(focused, QAbstractButton)):
+        """Keys the focused control did not want end up here. Enter presses the focused
+        button (buttons outside dialogs pass it on); Space starts or pauses, since no
+        control took it (buttons, cards, lists and fields all take Space themselves)."""
+        focused = self.focusWidget()
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused,
+                                                                       QAbstractButton):
             focused.animateClick()
-            return
-        super().keyPressEvent(event)
+        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.play_pause()
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._keep_resume_point()  # quitting mid-session: the place is kept too
+        if not self._quitting and self.reminders is not None and self.reminders.keeps_running:
+            event.ignore()  # reminders live on in the tray
+            self.stop_session()
+            self.hide()
+            self.reminders.window_hidden()
+            return
         self.presenter.close()
         self.preview.stop()
         if self.warmer is not None:
@@ -683,12 +913,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def launch(argv: list[str]) -> int:
+def launch(app: QApplication, claim: Instance, background: bool = False) -> int:
+    """Opens the window in `app`, as the copy holding `claim` (see ui.app); with
+    `background`, only the tray icon while reminders keep the app there."""
     log_path = configure_logging()
-    app = QApplication.instance() or QApplication(argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Back Care")
-    app.setDesktopFileName("backcare-desktop")
     app.setWindowIcon(QIcon(str(assets_dir() / "icon.svg")))
     bridge = MessageBridge()
     uninstall = install_exception_hooks(bridge.report)
@@ -706,6 +934,9 @@ def launch(argv: list[str]) -> int:
     window = MainWindow(output, settings, library, bridge=bridge, log_path=log_path,
                         history=history)
     window.media = MediaControls(window.presenter, window.media_commands())
+    claim.activated.connect(window.bring_to_front)
+    window.presenter.stage_changed.connect(ScreenKeeper(parent=window).follow)
+    reminders = attach_reminders(window)
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)
@@ -715,11 +946,9 @@ def launch(argv: list[str]) -> int:
         window.show_message(line, Level.WARNING)
     if forgotten:
         window.save_settings_soon()  # the forgotten choices stay forgotten
-    broken = {problem.path for problem in window.library.problems}
-    if broken:
-        window.show_message(f"{len(broken)} routine file{'s' if len(broken) > 1 else ''} could "
-                            "not be loaded; see the greyed cards.", Level.WARNING)
-    window.show()
+    window.report_broken_files()
+    if not (background and reminders.keeps_running):
+        window.show()
     try:
         code = app.exec()
     finally:
@@ -728,3 +957,7 @@ def launch(argv: list[str]) -> int:
         if history is not None:
             history.close()
     return int(code)
+
+
+def _soundtrack_title(path: str) -> str:
+    return Path(path).stem.replace("_", " ")

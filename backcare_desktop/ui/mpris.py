@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import ClassInfo, Property, QMetaType, QObject, Slot
+from PySide6.QtCore import Property, QMetaType, QObject, Slot
 from PySide6.QtDBus import (
     QDBusAbstractAdaptor,
     QDBusArgument,
@@ -21,6 +21,7 @@ from PySide6.QtDBus import (
     QDBusObjectPath,
 )
 
+from backcare_desktop.desktop.dbus import interface
 from backcare_desktop.session.player import State
 from backcare_desktop.ui.presenter import SessionPresenter
 
@@ -43,15 +44,6 @@ class Commands:
     quit: Callable[[], None]
 
 
-_Adaptor = TypeVar("_Adaptor", bound=QDBusAbstractAdaptor)
-
-
-def _interface(name: str) -> Callable[[type[_Adaptor]], type[_Adaptor]]:
-    """Names the D-Bus interface an adaptor serves. The key is not a Python name, so it goes in
-    a dict; PySide6's stubs know only ClassInfo's keyword form, and not that it decorates."""
-    return ClassInfo({"D-Bus Interface": name})  # type: ignore[call-arg, return-value]
-
-
 def _qt_property(qt_type: str, getter: Callable[[Any], object]) -> Property:
     """A read-only property of a Qt type given by name, so D-Bus sends the signature MPRIS
     asks for (a list of strings, a dict of variants); PySide6 takes the name, its stubs only
@@ -62,7 +54,7 @@ def _qt_property(qt_type: str, getter: Callable[[Any], object]) -> Property:
 # The adaptors' method and property names are the D-Bus interface's own, hence CamelCase.
 
 
-@_interface("org.mpris.MediaPlayer2")
+@interface("org.mpris.MediaPlayer2")
 class _Root(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, commands: Commands) -> None:
         super().__init__(parent)
@@ -85,7 +77,7 @@ class _Root(QDBusAbstractAdaptor):
     SupportedMimeTypes = _qt_property("QStringList", lambda self: [])
 
 
-@_interface(PLAYER_INTERFACE)
+@interface(PLAYER_INTERFACE)
 class _Player(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject, commands: Commands, presenter: SessionPresenter) -> None:
         super().__init__(parent)

@@ -52,10 +52,10 @@ class SessionView(QWidget):
         layout.setSpacing(10)
 
         header = QHBoxLayout()
-        self.routine_title = label("", "eyebrow")
+        self.routine_title = label("", "eyebrow", wrap=True)  # a long name wraps, never cut
         self.step_count = label("", "muted")
         self.session_left = label("", "muted")
-        header.addWidget(self.routine_title)
+        header.addWidget(self.routine_title, 1)
         header.addSpacing(12)
         header.addWidget(self.step_count)
         header.addStretch()
@@ -66,7 +66,6 @@ class SessionView(QWidget):
         self.sound_button.setText("Sound")
         self.sound_button.setAccessibleName("Sound volumes")
         self.sound_button.setToolTip("Voice, tones and soundtrack volumes")
-        self.sound_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sound_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.sound_button)
         holder = QWidget()
@@ -76,6 +75,7 @@ class SessionView(QWidget):
         action = QWidgetAction(menu)
         action.setDefaultWidget(holder)
         menu.addAction(action)
+        menu.aboutToShow.connect(self.volume.sliders["voice"].setFocus)  # keys reach them
         self.sound_button.setMenu(menu)
         header.addWidget(self.sound_button)
         layout.addLayout(header)
@@ -123,7 +123,6 @@ class SessionView(QWidget):
             button = QToolButton()
             button.setAccessibleName(accessible)
             button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             primary = name == "play"
             button.setIconSize(QSize(40, 40) if primary else QSize(26, 26))
             if primary:
@@ -222,7 +221,7 @@ class EndView(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setContentsMargins(48, 24, 48, 24)  # fits 1920x1080 at 200% (540 px)
         layout.addStretch(2)
         self.figure = FigureView(detail=False)
         self.figure.setFixedSize(260, 190)
@@ -231,7 +230,7 @@ class EndView(QWidget):
         heading = label("Well done.", "h1")
         heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(heading)
-        self.summary = label("", "muted")
+        self.summary = label("", "muted", wrap=True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.summary)
         self.advice = label("", "caption", wrap=True)

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSlider,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from backcare_desktop.audio.mixer import Volumes
-from backcare_desktop.settings import Settings
+from backcare_desktop.settings import ReminderSettings, Settings
 from backcare_desktop.ui.library import label
 
 VOICES = (("piper", "Natural (Piper)"), ("espeak", "Robotic (espeak-ng)"),
@@ -56,11 +57,12 @@ class SettingsDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(label("Settings", "h2"))
         form = QFormLayout()
-        form.setVerticalSpacing(12)
+        form.setVerticalSpacing(8)
         self.voice = _combo(VOICES, settings.voice, "Voice")
         form.addRow("Voice", self.voice)
         self.rate = _slider(80, 120, round(settings.speaking_rate * 100), "Speaking rate")
         rate_row = QHBoxLayout()
+        rate_row.setSpacing(10)
         rate_row.addWidget(label("Slower", "muted"))
         rate_row.addWidget(self.rate)
         rate_row.addWidget(label("Faster", "muted"))
@@ -79,20 +81,47 @@ class SettingsDialog(QDialog):
         form.addRow("Theme", self.theme)
         self.fullscreen = QCheckBox("Start sessions full screen")
         self.fullscreen.setChecked(settings.start_fullscreen)
-        form.addRow("", self.fullscreen)
+        self.reduced_motion = QCheckBox("Reduce motion")
+        self.reduced_motion.setToolTip("Keep the figure still: each step shows its key pose")
+        self.reduced_motion.setChecked(settings.reduced_motion)
+        session_row = QHBoxLayout()  # one row: the dialog must fit the smallest window
+        session_row.addWidget(self.fullscreen)
+        session_row.addWidget(self.reduced_motion)
+        session_row.addStretch()
+        form.addRow("", session_row)
         self.captions = QCheckBox("Show what the voice says as captions")
         self.captions.setChecked(settings.captions)
         form.addRow("", self.captions)
-        self.reduced_motion = QCheckBox("Reduce motion: keep the figure still")
-        self.reduced_motion.setToolTip("Each step shows its key pose without moving")
-        self.reduced_motion.setChecked(settings.reduced_motion)
-        form.addRow("", self.reduced_motion)
+        self._add_reminder_rows(form, settings.reminders)
         layout.addLayout(form)
+        layout.addSpacing(8)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _add_reminder_rows(self, form: QFormLayout, reminders: ReminderSettings) -> None:
+        """On/off, how often, and starting at login (which only means something when on)."""
+        heading = label("DESK-BREAK REMINDERS", "eyebrow")
+        heading.setContentsMargins(0, 12, 0, 0)
+        form.addRow(heading)
+        self.remind = QCheckBox("Remind me to take a desk break")
+        self.remind.setChecked(reminders.enabled)
+        form.addRow("", self.remind)
+        self.remind_minutes = QSpinBox()
+        self.remind_minutes.setAccessibleName("Minutes of active use between reminders")
+        self.remind_minutes.setRange(10, 240)
+        self.remind_minutes.setSingleStep(5)
+        self.remind_minutes.setValue(reminders.minutes)
+        self.remind_minutes.setSuffix(" minutes of active use")
+        form.addRow("Every", self.remind_minutes)
+        self.autostart = QCheckBox("Start Back Care in the tray when I log in")
+        self.autostart.setChecked(reminders.autostart)
+        form.addRow("", self.autostart)
+        for row in (self.remind_minutes, self.autostart):
+            row.setEnabled(reminders.enabled)
+            self.remind.toggled.connect(row.setEnabled)
 
     def result_settings(self) -> Settings:
         volumes = self._settings.volumes.model_copy(
@@ -106,4 +135,7 @@ class SettingsDialog(QDialog):
             "captions": self.captions.isChecked(),
             "reduced_motion": self.reduced_motion.isChecked(),
             "volumes": volumes,
+            "reminders": ReminderSettings(enabled=self.remind.isChecked(),
+                                          minutes=self.remind_minutes.value(),
+                                          autostart=self.autostart.isChecked()),
         })

@@ -3,8 +3,9 @@ the session view's sound menu. Sliders move on a perceptual scale; settings keep
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QMenu, QSlider, QWidget
 
 from backcare_desktop.audio.mixer import Volumes
 from backcare_desktop.settings import VolumeSettings
@@ -27,9 +28,23 @@ class VolumeControls(QWidget):
             slider.setAccessibleName(f"{text} volume")
             slider.setToolTip(f"{text} volume")
             slider.valueChanged.connect(self.changed)
+            slider.installEventFilter(self)
             grid.addWidget(QLabel(text), row, 0)
             grid.addWidget(slider, row, 1)
             self.sliders[name] = slider
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In a menu (the session's Sound menu), Tab and Shift+Tab move between the sliders:
+        the menu itself would take them to mean its next item, and it has only this one."""
+        if (isinstance(event, QKeyEvent) and event.type() is QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+                and isinstance(self.window(), QMenu) and watched in self.sliders.values()):
+            sliders = list(self.sliders.values())
+            step = -1 if event.key() == Qt.Key.Key_Backtab else 1
+            index = sliders.index(watched)  # type: ignore[arg-type]
+            sliders[(index + step) % len(sliders)].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     def show_volumes(self, volumes: VolumeSettings) -> None:
         for name, slider in self.sliders.items():

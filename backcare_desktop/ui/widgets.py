@@ -31,7 +31,7 @@ class StepRing(QWidget):
         self.breath: tuple[float, str, str] | None = None
         """While breathing: (bubble size 0..1, phase word, count) for the pacer inside."""
         self.palette_ = LIGHT
-        self.setMinimumSize(220, 220)
+        self.setMinimumSize(140, 140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
