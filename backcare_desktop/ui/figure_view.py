@@ -181,7 +181,8 @@ def _framing(name: str) -> tuple[float, float, float, float]:
     for shown in (scene, scene.mirrored()):
         for index in range(len(shown.keys)):
             body = body_of(shown, shown.key_pose(index))
-            for shape in shapes(body, shown.view, solids=solids(shown, body)):
+            for shape in shapes(body, shown.view, glows=shown.glow,
+                                solids=solids(shown, body)):
                 reach = shape.width / 2 if shape.kind is Kind.LIMB else shape.width
                 for outline in (shape.points, *shape.more):
                     xs.extend(x + sign * reach for x, _ in outline for sign in (-1, 1))
