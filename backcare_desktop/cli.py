@@ -133,10 +133,16 @@ def _parser() -> argparse.ArgumentParser:
                       help="in device pixels (default: 1280x800)")
     shot.add_argument("--theme", choices=("light", "dark"), default="light")
     shot.add_argument("--view", choices=("session", "library", "setup", "end", "settings",
-                                         "history"),
-                      default="session", help="which screen to draw (default: the session view)")
+                                         "history", "figure"),
+                      default="session",
+                      help="which screen to draw (default: the session view; 'figure': the "
+                           "step's figure alone)")
     shot.add_argument("--scale", type=_scale, default=1.0, metavar="FACTOR",
                       help="draw as a desktop scaled this much would (1 to 4; default: 1)")
+    shot.add_argument("--frames", type=_frames, default=1, metavar="N",
+                      help="more than 1: an animated PNG of N moments from --at on")
+    shot.add_argument("--fps", type=_fps, default=10, metavar="N",
+                      help="moments a second in an animated PNG (default: 10)")
     shot.set_defaults(run=_run_screenshot)
     return parser
 
@@ -219,6 +225,24 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(
             f"each side must be 1 to {MAX_SCREENSHOT_SIDE} pixels, got {text!r}")
     return width, height
+
+
+def _whole(text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be {low} to {high}, got {text!r}")
+    return value
+
+
+def _frames(text: str) -> int:
+    return _whole(text, 1, 600)
+
+
+def _fps(text: str) -> int:
+    return _whole(text, 1, 60)
 
 
 def _scale(text: str) -> float:
@@ -363,7 +387,7 @@ def _run_screenshot(args: argparse.Namespace) -> int:
             problems = save_every_screenshot(routine, args.at, args.every, args.scale)
         else:
             problems = save_screenshot(routine, args.at, args.out, args.size, args.theme,
-                                       args.view, args.scale)
+                                       args.view, args.scale, args.frames, args.fps)
     except ScreenshotError as error:
         raise BackCareError(str(error)) from None
     for problem in problems:

@@ -100,6 +100,8 @@ class Settings(_Model):
         "system", description="Follow the desktop's light or dark mode, or fix one.")
     start_fullscreen: bool = Field(False, description="Open sessions full screen.")
     captions: bool = Field(True, description="Show the spoken cue as a caption.")
+    reduced_motion: bool = Field(False, description="Show each step's key pose still instead "
+                                                    "of a moving figure.")
     voice: Literal["piper", "espeak", "none"] = Field(
         "piper", description="Piper sounds natural; espeak-ng is robotic but tiny; none is silent.")
     speaking_rate: float = Field(1.0, ge=0.8, le=1.2, description="Slower or faster speech.")

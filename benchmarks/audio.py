@@ -127,7 +127,7 @@ def _interval_errors(path: Path) -> list[float]:
 def _miniaudio_clicks(pulse: object, out: Path) -> list[float]:
     text = "\n".join(
         ['id = "c"', 'title = "c"', "[[steps]]", 'id = "c"', 'title = "c"', 'instruction = "c"',
-         f"duration = {CLICK_GAP * CLICKS + 1}", 'illustration = "seated-posture"', "cues = ["
+         f"duration = {CLICK_GAP * CLICKS + 1}", 'figure = { scene = "seated-tall" }', "cues = ["
          + ", ".join(f'{{ at = {CLICK_GAP * i}, text = "c{i}" }}' for i in range(1, CLICKS))
          + "]"])
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as file:

@@ -34,7 +34,8 @@ instruction = "Breathe slowly."
 duration = 40
 min_duration = 20
 max_duration = 80
-illustration = "breathing-at-rest"
+position = "lying"
+figure = { scene = "lying-rest" }
 breathing = { pattern = "calm 4-6", lead_in = 5, spoken_cycles = 2 }
 
 [[steps]]
@@ -44,7 +45,8 @@ instruction = "Stroke your lower back."
 duration = 30
 min_duration = 10
 max_duration = 60
-illustration = "palms-lower-back"
+position = "seated"
+figure = { scene = "neck-strokes", pace = 5 }
 sides = true
 cues = [{ at = 5, text = "Keep it light." }, { before_end = 5, text = "Five seconds left." }]
 """

@@ -42,7 +42,7 @@ id = "only"
 title = "Only"
 instruction = "{FIRST_CUE}"
 duration = {seconds}
-illustration = "seated-posture"
+figure = {{ scene = "seated-tall" }}
 cues = [{cues}]
 """
 

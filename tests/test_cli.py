@@ -137,7 +137,7 @@ def test_check_verbose_tells_every_problem_with_its_detail(
                          .replace("duration = 40", "duration = 4")
                          .replace("lead_in = 5", "lead_in = 500")
                          .replace('title = "Tiny"', 'title = ""')
-                         .replace('"palms-lower-back"', '"palms"')
+                         .replace('"neck-strokes"', '"necks"')
                          .replace('"Keep it light."', '""'))
     assert main(["check", str(path)]) == 1
     short = capsys.readouterr().out.splitlines()

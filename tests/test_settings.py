@@ -216,6 +216,17 @@ def test_one_bad_field_costs_only_itself(tmp_path: Path) -> None:
     assert loaded.soundtracks == []
 
 
+def test_reduced_motion_is_kept_and_healed_like_any_setting(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, "reduced_motion": True, "captions": False}))
+    assert load_settings(path)[0].reduced_motion is True
+    path.write_text(json.dumps({"version": 1, "reduced_motion": "sometimes", "captions": False}))
+    loaded, message = load_settings(path)
+    assert message.startswith('Setting "reduced_motion" was "sometimes" (')
+    assert message.endswith("using false.")
+    assert (loaded.reduced_motion, loaded.captions) == (False, False)
+
+
 def test_many_bad_fields_are_counted_not_listed(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"routines": {f"r{index}": 1 for index in range(40)}}))
@@ -371,6 +382,7 @@ _shaped = st.fixed_dictionaries({}, optional={
     "version": st.sampled_from([1, 0, 2, -1, 1.0, True]) | _json,
     "theme": st.sampled_from(["system", "light", "dark", "purple"]) | _json,
     "captions": _json,
+    "reduced_motion": _json,
     "speaking_rate": st.floats() | _json,
     "volumes": st.dictionaries(st.sampled_from(["voice", "tones", "ambient", "master"]),
                                st.floats() | _json) | _json,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from backcare_desktop.cli import main
-from backcare_desktop.durations import format_clock
+from backcare_desktop.durations import format_length
 from backcare_desktop.errors import Level
 from backcare_desktop.paths import bundled_routines_dir, settings_path
 from backcare_desktop.routines.loader import load_library
@@ -65,14 +65,15 @@ def test_starting_a_routine_advances_steps_and_the_ring(window: MainWindow, qtbo
     assert view.instruction.text() == "Let your arms hang loose by your sides."
 
 
-def test_a_two_sided_step_names_the_side_and_turns_the_figure(
+def test_a_two_sided_step_names_the_side_and_changes_the_acting_hand(
         window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
     start(window, qtbot)
     window.presenter.seek(48 + 60 + 5)  # neck strokes, left side
     view = window.session_view
-    assert view.side.text() == "Left side" and not view.illustration.mirrored
+    assert view.figure.frame is not None
+    assert view.side.text() == "Left side" and view.figure.frame.scene.active == ("l_hand",)
     advance(window, clock, 35)
-    assert view.side.text() == "Right side" and view.illustration.mirrored
+    assert view.side.text() == "Right side" and view.figure.frame.scene.active == ("r_hand",)
 
 
 def test_a_whole_session_ends_on_the_end_screen(window: MainWindow, qtbot: QtBot,
@@ -83,6 +84,57 @@ def test_a_whole_session_ends_on_the_end_screen(window: MainWindow, qtbot: QtBot
     advance(window, clock, timeline.duration + 1, step=1.0)
     assert window.stack.currentWidget() is window.end_view
     assert "Desk break" in window.end_view.summary.text()
+
+
+@pytest.mark.parametrize(("routine_id", "words", "scene"), [
+    ("desk-break", "Take a moment before you stand.", "seated-rest"),
+    ("breathe-and-unwind", "Take a moment before you get up. Roll to your side", "lying-side"),
+])
+def test_the_end_screen_closes_with_words_for_how_the_last_step_left_the_body(
+        window: MainWindow, routine_id: str, words: str, scene: str) -> None:
+    found = window.library.find(routine_id)
+    assert found is not None
+    window.show_moment(found.routine, 0, end=True)
+    assert window.end_view.advice.text().startswith(words)
+    frame = window.end_view.figure.frame
+    assert frame is not None and frame.scene.name == scene
+
+
+def test_the_settings_dialog_keeps_reduced_motion(qtbot: QtBot) -> None:
+    from backcare_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(reduced_motion=False))
+    qtbot.addWidget(dialog)
+    assert not dialog.reduced_motion.isChecked()
+    dialog.reduced_motion.setChecked(True)
+    assert dialog.result_settings().reduced_motion is True
+
+
+def test_the_figure_moves_on_its_own_frames_only_while_a_movement_plays(
+        window: MainWindow, qtbot: QtBot, clock: ManualClock) -> None:
+    start(window, qtbot)
+    presenter, figure = window.presenter, window.session_view.figure
+    advance(window, clock, 5)  # sitting tall: the pacer's frames move the breathing figure
+    assert presenter.animating and not presenter.figure_moving
+    presenter.seek(48 + 10)  # shoulder rolls
+    assert presenter.figure_moving and not presenter.animating
+    before = figure.frame
+    clock.advance(0.5)
+    presenter.figure_frame.emit()
+    assert figure.frame != before
+    assert window.session_view.next_figure.frame is not None
+    presenter.toggle_pause()
+    assert not presenter.figure_moving
+    paused = figure.frame
+    advance(window, clock, 2)
+    assert figure.frame == paused, "paused means still"
+    presenter.toggle_pause()
+    window.apply_settings(window.settings.model_copy(update={"reduced_motion": True}))
+    presenter.tick()
+    assert not presenter.figure_moving
+    still = figure.frame
+    advance(window, clock, 1.5)
+    assert figure.frame == still, "reduced motion shows the key pose still"
 
 
 def test_every_shortcut_does_what_it_says(window: MainWindow, qtbot: QtBot,
@@ -414,8 +466,8 @@ def test_the_end_screen_tells_the_time_played_and_the_steps_done(
     assert window.stack.currentWidget() is window.end_view
     played = 10 + timeline.duration - 48  # the first 10 s, then every step after it
     assert window.end_view.summary.text() == (
-        f"Desk break: neck and shoulders  ·  {format_clock(played)} of "
-        f"{format_clock(timeline.duration)}  ·  4 of 5 steps, 1 skipped")
+        f"Desk break: neck and shoulders  ·  {format_length(played)} of "
+        f"{format_length(timeline.duration)}  ·  4 of 5 steps, 1 skipped")
 
 
 def test_the_session_shows_the_description_and_a_pacer_that_counts_breaths(

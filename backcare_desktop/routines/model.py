@@ -7,12 +7,14 @@ problem comes back with a location we can turn into one readable line for the us
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from backcare_desktop.figure.body import Position
+from backcare_desktop.figure.scenes import DEFAULT_SCENES, LEGACY_ILLUSTRATIONS, SCENES
 from backcare_desktop.routines.breathing import BreathingPattern, parse_pattern
-from backcare_desktop.routines.illustrations import ILLUSTRATIONS
 from backcare_desktop.routines.text import refusing_controls
 
 MIN_STEP_SECONDS = 5
@@ -56,6 +58,30 @@ class Cue(_Strict):
         return self
 
 
+class Figure(_Strict):
+    """The scene a step shows, from the library in figure/scenes.py, paced like the voice."""
+
+    scene: str
+    pace: float | None = Field(default=None, ge=1, le=60,
+                               description="Seconds per repetition of the movement.")
+    reverse_at: float | None = Field(
+        default=None, gt=0, description="Seconds into the step when the movement turns round.")
+
+    @field_validator("scene")
+    @classmethod
+    def _known_scene(cls, value: str) -> str:
+        return _known(value, SCENES, "scene")
+
+
+def _known(value: str, names: Iterable[str], kind: str) -> str:
+    if value not in names:
+        # Every name would make the line too long to read; the README lists them.
+        close = difflib.get_close_matches(value, list(names), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "the README lists the known ones"
+        raise ValueError(f"unknown {kind} {value[:40]!r}; {hint}")
+    return value
+
+
 class Step(_Strict):
     id: Identifier
     title: ShortText
@@ -64,7 +90,13 @@ class Step(_Strict):
     duration: Seconds
     min_duration: Seconds | None = None
     max_duration: Seconds | None = None
-    illustration: str
+    position: Position | None = Field(
+        default=None, description="How the body rests; the figure must agree, and the last "
+                                  "step's sets the end screen's words. Default: the scene's.")
+    figure: Figure | None = None
+    illustration: str | None = Field(
+        default=None, description="Before scenes, the name of a fixed picture: each old name "
+                                  "now shows the scene that took its place.")
     cues: tuple[Cue, ...] = ()
     breathing: BreathingPattern | None = None
     sides: bool = Field(default=False, description="Left side, then right, switching at the half.")
@@ -77,13 +109,21 @@ class Step(_Strict):
 
     @field_validator("illustration")
     @classmethod
-    def _known_illustration(cls, value: str) -> str:
-        if value not in ILLUSTRATIONS:
-            # All fifteen names would make the line too long to read; the README lists them.
-            close = difflib.get_close_matches(value, ILLUSTRATIONS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "the README lists the known ones"
-            raise ValueError(f"unknown illustration {value[:40]!r}; {hint}")
-        return value
+    def _known_illustration(cls, value: str | None) -> str | None:
+        return None if value is None else _known(value, LEGACY_ILLUSTRATIONS, "illustration")
+
+    @property
+    def scene(self) -> str:
+        """The name of the scene the step shows."""
+        if self.figure is not None:
+            return self.figure.scene
+        if self.illustration is not None:
+            return LEGACY_ILLUSTRATIONS[self.illustration]
+        return DEFAULT_SCENES[self.position or Position.SEATED]
+
+    @property
+    def body_position(self) -> Position:
+        return self.position or SCENES[self.scene].position
 
     @property
     def shortest(self) -> float:
@@ -116,7 +156,20 @@ class Step(_Strict):
             )
         if self.sides and self.shortest < 2 * MIN_STEP_SECONDS:
             raise ValueError(f"a step with sides needs at least {2 * MIN_STEP_SECONDS} s")
+        self._agreeing_figure()
         return self
+
+    def _agreeing_figure(self) -> None:
+        if self.figure is not None and self.illustration is not None:
+            raise ValueError("give 'figure' or the older 'illustration', not both")
+        scene = SCENES[self.scene]
+        if self.position is not None and scene.position is not self.position:
+            raise ValueError(f"the scene {scene.name!r} is {scene.position.words}, but the "
+                             f"step's position is {self.position.value!r}")
+        turn = self.figure.reverse_at if self.figure else None
+        if turn is not None and turn >= self.shortest:
+            raise ValueError(f"figure.reverse_at {turn:g} s falls outside the step, whose "
+                             f"shortest duration is {self.shortest:g} s")
 
 
 class Routine(_Strict):

@@ -3,6 +3,7 @@ the views, the presenter, the sound and the settings."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import pairwise
@@ -38,6 +39,7 @@ from backcare_desktop.desktop.instance import Instance
 from backcare_desktop.desktop.reminders import Reminders, attach_reminders
 from backcare_desktop.durations import format_clock, format_length
 from backcare_desktop.errors import BackCareError, Level, Notice
+from backcare_desktop.figure.motion import frame_at, scene_of, still_frame
 from backcare_desktop.history.recorder import SessionRecorder
 from backcare_desktop.history.store import History, HistoryError, open_history
 from backcare_desktop.logs import configure_logging, install_exception_hooks
@@ -73,6 +75,8 @@ from backcare_desktop.voice.engines import SilentEngine, SpeechEngine, create_en
 from backcare_desktop.voice.prepare import ClipPreparer
 
 PREVIEW_SECONDS = 8
+BREATH_FIGURE_FPS = 12
+MOVING_FIGURE_FPS = 24
 SMALLEST = (800, 540)
 """The window's minimum size, the smallest that tests check every screen at: 1920x1080 at
 200% is 960x540 logical pixels. On a screen with less free room (that, less a panel) the
@@ -124,6 +128,8 @@ class MainWindow(QMainWindow):
         self.relay.preview_ready.connect(self._play_preview)
         self.relay.soundtrack_kept.connect(self._on_soundtrack_kept)
         self.media: MediaControls | None = None
+        self._figure_moment: tuple[float, bool, int] | None = None
+        """The moment the figure last showed: nothing to draw until it moves on."""
         self.reminders: Reminders | None = None
         self._quitting = False
         self.history = history
@@ -171,6 +177,7 @@ class MainWindow(QMainWindow):
         self.library_page.setup.volume.show_volumes(settings.volumes)
         self.session_view.volume.show_volumes(settings.volumes)
         self.session_view.captions = settings.captions
+        self.presenter.still_figure = settings.reduced_motion
         self.refresh_library()
         self._watch_user_folders()
         self.library_page.list.focus_current()
@@ -208,6 +215,7 @@ class MainWindow(QMainWindow):
         setup.remove_soundtrack_requested.connect(self.remove_soundtrack)
         self.session_view.command.connect(self._on_command)
         self.presenter.changed.connect(self._render_session)
+        self.presenter.figure_frame.connect(self._render_figure)
         self.presenter.state_changed.connect(self.session_view.show_state)
         self.presenter.stage_changed.connect(self._on_stage)
         self.presenter.notice.connect(self.show_notice)
@@ -628,6 +636,29 @@ class MainWindow(QMainWindow):
             return
         self.session_view.show_snapshot(snap, len(timeline.steps),
                                         self.presenter.state is State.PAUSED)
+        self._render_figure()
+
+    def _render_figure(self) -> None:
+        """The figure at the player's position; only its own widget repaints, and only if
+        the pose changed."""
+        player, timeline = self.presenter.player, self.presenter.timeline
+        if player is None or timeline is None:
+            return
+        reduced = self.settings.reduced_motion
+        step = timeline.steps[timeline.step_index_at(player.position)]
+        # A breath moves the chest a few pixels over seconds: a dozen frames a second show
+        # it as smoothly as sixty, and the pacer's sixty would cost five times the drawing.
+        # Strokes and rolls take seconds each: film's 24 frames a second carry them.
+        rate = BREATH_FIGURE_FPS if step.step.breathing is not None else MOVING_FIGURE_FPS
+        moment = math.floor(player.position * rate) / rate
+        if self._figure_moment == (moment, reduced, id(timeline)):
+            return
+        self._figure_moment = (moment, reduced, id(timeline))
+        following = (timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps)
+                     else None)
+        self.session_view.show_figure(frame_at(timeline, max(moment, step.start), reduced),
+                                      still_frame(scene_of(following)) if following
+                                      else None)
 
     def _on_command(self, name: str) -> None:
         actions = {"restart": self.presenter.restart_step,
@@ -789,6 +820,7 @@ class MainWindow(QMainWindow):
             self.settings.voice, self.settings.speaking_rate)
         self.settings = settings
         self.session_view.captions = settings.captions
+        self.presenter.still_figure = settings.reduced_motion
         self.apply_theme()
         if self.presenter.session is not None:
             self.presenter.session.set_volumes(self._volumes())
@@ -827,6 +859,7 @@ class MainWindow(QMainWindow):
         self.session_view.set_palette(self.palette_)
         self.history_view.set_palette(self.palette_)
         self.messages.set_palette(self.palette_)
+        self._figure_moment = None  # the same moment, in new colours
         self._render_session()
 
     def _say_once(self, reason: str) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from backcare_desktop.errors import Notice
+from backcare_desktop.figure.motion import scene_of
 from backcare_desktop.session.live import LiveSession, SessionEvent, Stage, StageChanged
 from backcare_desktop.session.player import (
     CueDue,
@@ -24,6 +25,9 @@ from backcare_desktop.session.timeline import Timeline
 FRAME_MS = 33
 """The pacer's frame interval while a breathing step plays: 30 a second moves the bubble
 and the ring by about a pixel at a time, and each frame repaints only what moved."""
+FIGURE_FRAME_MS = 41
+"""The figure's frame interval while a movement plays (24 a second): smooth for strokes
+and rolls that take seconds each."""
 PREPARING_POLL_MS = 100
 
 
@@ -36,6 +40,8 @@ class SessionPresenter(QObject):
     cue_spoken = Signal(str)
     finished = Signal()
     notice = Signal(Notice)
+    figure_frame = Signal()
+    """Only the moving figure looks different now."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +52,11 @@ class SessionPresenter(QObject):
         self._frames = QTimer(self)
         self._frames.setInterval(FRAME_MS)
         self._frames.timeout.connect(self.tick)
+        self._figure_frames = QTimer(self)
+        self._figure_frames.setInterval(FIGURE_FRAME_MS)
+        self._figure_frames.timeout.connect(self.figure_frame)
+        self.still_figure = False
+        """Reduced motion: the figure needs no frames of its own."""
 
     # What the window reads -------------------------------------------------------------------
 
@@ -112,6 +123,7 @@ class SessionPresenter(QObject):
             self.session.stop()
         self._wake.stop()
         self._frames.stop()
+        self._figure_frames.stop()
 
     def close(self) -> None:
         """Stops the session and lets go of it."""
@@ -139,21 +151,26 @@ class SessionPresenter(QObject):
         self.changed.emit()
         if session.stage in (Stage.PREPARING, Stage.READY):
             self._frames.stop()
+            self._figure_frames.stop()
             self._wake.start(PREPARING_POLL_MS)
             return
         player = session.player
         running = player.state is State.RUNNING
         breathing = running and player.current_step.step.breathing is not None
-        if breathing and not self._frames.isActive():
-            self._frames.start()
-        elif not breathing:
-            self._frames.stop()
+        _keep_running(self._frames, breathing)
+        moving = (running and not breathing and not self.still_figure
+                  and scene_of(player.current_step).moves)
+        _keep_running(self._figure_frames, moving)
         if running:
             self._wake.start(self._milliseconds_to_next_change(session))
         elif session.stage is Stage.PAUSED:
             self._wake.start(PREPARING_POLL_MS * 5)  # notices still come while paused
         else:
             self._wake.stop()
+
+    @property
+    def figure_moving(self) -> bool:
+        return self._figure_frames.isActive()
 
     @staticmethod
     def _milliseconds_to_next_change(session: LiveSession) -> int:
@@ -184,3 +201,10 @@ class SessionPresenter(QObject):
 
 def _snapshot(session: LiveSession) -> Snapshot:
     return snapshot_at(session.timeline, session.player.position, session.speech_seconds)
+
+
+def _keep_running(timer: QTimer, wanted: bool) -> None:
+    if wanted and not timer.isActive():
+        timer.start()
+    elif not wanted:
+        timer.stop()

@@ -1,7 +1,8 @@
 """`backcare-desktop screenshot`: any screen of the window (library, set-up, session, end,
 settings, history) drawn offscreen exactly as the app draws it, with no sound and no clock running,
 and checked as it is drawn: a widget squeezed, clipped or outside the window, or a safety
-note cut short, is reported (`layout_problems`)."""
+note cut short, is reported (`layout_problems`). The step's figure can be drawn alone, and
+several moments of a session written as an animated PNG."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtGui import QColor, QPainter
+import numpy as np
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -22,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from backcare_desktop.errors import BackCareError
+from backcare_desktop.figure.motion import frame_at
 from backcare_desktop.routines.loader import LoadedRoutine, load_library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.player import ManualClock
 from backcare_desktop.settings import Settings
+from backcare_desktop.ui.apng import apng
+from backcare_desktop.ui.figure_view import paint_figure
 from backcare_desktop.ui.main_window import SMALLEST, MainWindow
 from backcare_desktop.ui.settings_dialog import SettingsDialog
 
@@ -35,6 +40,8 @@ SIZES = ((800, 560), (1280, 800), (1920, 1080))
 """What `--every` draws: the smallest window the app promises to work in, a laptop, and a
 full HD screen (at `--scale 2`, the sizes are device pixels: 1920x1080 is 960x540)."""
 THEMES = ("light", "dark")
+WINDOW_SIZE = (1280, 800)
+"""The window behind a picture of the figure alone."""
 
 
 class ScreenshotError(BackCareError):
@@ -42,11 +49,22 @@ class ScreenshotError(BackCareError):
 
 
 def save_screenshot(routine: Routine, at: float, out: Path, size: tuple[int, int],
-                    theme_name: str, view: str = "session", scale: float = 1.0) -> list[str]:
-    """Draws one screen to `out`; returns the layout problems found in it."""
+                    theme_name: str, view: str = "session", scale: float = 1.0,
+                    frames: int = 1, fps: int = 10) -> list[str]:
+    """Draws one screen to `out`; returns the layout problems found in it. `view` 'figure'
+    draws the step's figure alone, `size` big; `frames` above 1 writes an animated PNG of
+    that many moments of the session or its figure, `fps` a second, from `at` on."""
     app = _application(scale)
     with _window(app, routine, theme_name) as window:
-        return _shoot(app, window, routine, at, out, size, view)
+        if view != "figure" and frames == 1:
+            return _shoot(app, window, routine, at, out, size, view)
+        if view not in ("session", "figure"):
+            raise ScreenshotError("--frames draws a session: give --view session or figure")
+        figure = view == "figure"
+        _present(app, window, routine, at, WINDOW_SIZE if figure else size, "session")
+        problems = [] if figure else layout_problems(window)
+        _animate(app, window, at, out, size if figure else None, frames, fps)
+        return problems
 
 
 def save_every_screenshot(routine: Routine, at: float, folder: Path, scale: float = 1.0,
@@ -159,6 +177,28 @@ def _window(app: QApplication, routine: Routine, theme_name: str) -> Iterator[Ma
 
 def _shoot(app: QApplication, window: MainWindow, routine: Routine, at: float, out: Path,
            size: tuple[int, int], view: str) -> list[str]:
+    width, height = _present(app, window, routine, at, size, view)
+    problems = layout_problems(window)
+    image = window.grab()
+    if view == "settings":
+        dialog = SettingsDialog(window.settings, window)
+        dialog.show()
+        app.processEvents()
+        problems += [f"settings: {problem}" for problem in _dialog_problems(dialog, window)]
+        painter = QPainter(image)
+        painter.fillRect(0, 0, width, height, QColor(0, 0, 0, 90))  # the window behind
+        drawn = dialog.grab()
+        painter.drawPixmap((width - dialog.width()) // 2, (height - dialog.height()) // 2, drawn)
+        painter.end()
+        dialog.close()
+    if not image.save(str(out), "PNG"):
+        raise ScreenshotError(f"{out}: cannot write the image")
+    return problems
+
+
+def _present(app: QApplication, window: MainWindow, routine: Routine, at: float,
+             size: tuple[int, int], view: str) -> tuple[int, int]:
+    """Puts `view` on the window at `size` (device pixels); returns the size in pixels."""
     ratio = app.devicePixelRatio()
     width, height = round(size[0] / ratio), round(size[1] / ratio)
     if width < SMALLEST[0] or height < SMALLEST[1]:
@@ -180,22 +220,44 @@ def _shoot(app: QApplication, window: MainWindow, routine: Routine, at: float, o
     bar = setup.scroll_area.verticalScrollBar()
     bar.setValue(bar.maximum() if view == "setup" else 0)
     app.processEvents()
-    problems = layout_problems(window)
-    image = window.grab()
-    if view == "settings":
-        dialog = SettingsDialog(window.settings, window)
-        dialog.show()
+    return width, height
+
+
+def _animate(app: QApplication, window: MainWindow, at: float, out: Path,
+             figure: tuple[int, int] | None, frames: int, fps: int) -> None:
+    """`frames` moments from `at` on, of the session window, or of the figure alone drawn
+    `figure` big: one PNG, or an animated one."""
+    timeline = window.presenter.timeline
+    assert timeline is not None
+
+    def picture(moment: float) -> QImage:
+        window.presenter.seek(moment)
         app.processEvents()
-        problems += [f"settings: {problem}" for problem in _dialog_problems(dialog, window)]
+        if figure is None:
+            return window.grab().toImage()
+        image = QImage(figure[0], figure[1], QImage.Format.Format_RGB32)
+        image.fill(QColor(window.palette_.window))
         painter = QPainter(image)
-        painter.fillRect(0, 0, width, height, QColor(0, 0, 0, 90))  # the window behind
-        drawn = dialog.grab()
-        painter.drawPixmap((width - dialog.width()) // 2, (height - dialog.height()) // 2, drawn)
+        paint_figure(painter, QRectF(image.rect()), frame_at(timeline, moment), window.palette_)
         painter.end()
-        dialog.close()
-    if not image.save(str(out), "PNG"):
-        raise ScreenshotError(f"{out}: cannot write the image")
-    return problems
+        return image
+
+    if frames == 1:
+        if not QPixmap.fromImage(picture(at)).save(str(out), "PNG"):
+            raise ScreenshotError(f"{out}: cannot write the image")
+        return
+    pixels = []
+    for index in range(frames):
+        image = picture(at + index / fps).convertToFormat(QImage.Format.Format_RGB888)
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(
+            image.height(), image.bytesPerLine())
+        pixels.append(rows[:, :image.width() * 3].reshape(  # a copy: the image goes with
+            image.height(), image.width(), 3).copy())  # the next turn of the loop
+    try:
+        out.write_bytes(apng(pixels, fps))
+    except OSError as error:
+        raise ScreenshotError(f"{out}: cannot write the image "
+                              f"({error.strerror or error})") from None
 
 
 def _dialog_problems(dialog: QWidget, window: QWidget) -> list[str]:

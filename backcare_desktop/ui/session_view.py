@@ -17,16 +17,20 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from backcare_desktop.durations import format_clock
+from backcare_desktop.durations import format_clock, format_length
+from backcare_desktop.figure.body import Position
+from backcare_desktop.figure.motion import Frame, still_frame
+from backcare_desktop.figure.scenes import SCENES
 from backcare_desktop.session.player import State
 from backcare_desktop.session.snapshot import Snapshot
 from backcare_desktop.session.timeline import PhaseKind, Timeline
 from backcare_desktop.ui.checkin import ComfortCheckIn
+from backcare_desktop.ui.figure_view import FigureView
 from backcare_desktop.ui.icons import icon
 from backcare_desktop.ui.library import label
 from backcare_desktop.ui.theme import LIGHT, Palette
 from backcare_desktop.ui.volume import VolumeControls
-from backcare_desktop.ui.widgets import Illustration, SessionBar, StepRing, bubble_size
+from backcare_desktop.ui.widgets import SessionBar, StepRing, bubble_size
 
 CONTROLS = (
     # name, icon, accessible name, tooltip
@@ -83,12 +87,12 @@ class SessionView(QWidget):
 
         body = QHBoxLayout()
         body.setSpacing(32)
-        self.illustration = Illustration()
-        self.illustration.setAccessibleName("Illustration of the step")
-        body.addWidget(self.illustration, 5)
+        self.figure = FigureView()
+        self.figure.setAccessibleName("The step's figure")
+        body.addWidget(self.figure, 7)
         self.ring = StepRing()
         self.ring.setAccessibleName("Time left in this step")
-        body.addWidget(self.ring, 4)
+        body.addWidget(self.ring, 3)
         layout.addLayout(body, 5)
 
         self.step_title = label("", "h1", wrap=True)
@@ -114,7 +118,12 @@ class SessionView(QWidget):
         self.caption.setMinimumHeight(28)
         layout.addWidget(self.caption)
         self.next_up = label("", "muted")
-        layout.addWidget(self.next_up)
+        self.next_figure = FigureView(detail=False)
+        self.next_figure.setAccessibleName("The next step's figure")
+        next_row = QHBoxLayout()
+        next_row.addWidget(self.next_figure)
+        next_row.addWidget(self.next_up, 1)
+        layout.addLayout(next_row)
 
         self.bar = SessionBar()
         layout.addWidget(self.bar)
@@ -148,6 +157,12 @@ class SessionView(QWidget):
             self.buttons[name].setIcon(icon(icon_name, colour))
         self.update()
 
+    def show_figure(self, frame: Frame, following: Frame | None) -> None:
+        """The step's figure now, and the next step's key pose beside "Next"."""
+        self.figure.show_frame(frame, self.palette_)
+        self.next_figure.show_frame(following, self.palette_)
+        self.next_figure.setVisible(following is not None)
+
     def show_timeline(self, timeline: Timeline) -> None:
         self.routine_title.setText(timeline.title.upper())
         self.bar.marks = [step.start / timeline.duration for step in timeline.steps[1:]]
@@ -162,8 +177,6 @@ class SessionView(QWidget):
         step = snap.step.step
         self.step_count.setText(f"Step {snap.step.index + 1} of {total_steps}")
         self.session_left.setText(f"{format_clock(snap.session_left)} left")
-        self.illustration.show_illustration(step.illustration, self.palette_,
-                                            mirrored=snap.side == "right")
         self.step_title.setText(step.title)
         self.instruction.setText(step.instruction)
         self.description.setText(step.description)
@@ -233,6 +246,23 @@ def _quiet_scroller(text: QWidget) -> QScrollArea:
     return area
 
 
+CLOSING: dict[Position, tuple[str, str]] = {
+    Position.LYING: ("lying-side", "Take a moment before you get up. Roll to your side, and "
+                                   "rise slowly."),
+    Position.LYING_SIDE: ("lying-side", "Take a moment, then push yourself up slowly with "
+                                        "your arms."),
+    Position.SEATED: ("seated-rest", "Take a moment before you stand. Rise slowly, and keep "
+                                     "your shoulders soft."),
+    Position.SEATED_FLOOR: ("floor-sitting", "Take a moment, then come up slowly, one foot at "
+                                             "a time."),
+    Position.ALL_FOURS: ("floor-sitting", "Take a moment. Sit down slowly, then come up one "
+                                          "foot at a time."),
+    Position.STANDING: ("seated-rest", "Take a moment before you move on, and let your "
+                                       "shoulders stay soft."),
+}
+"""The end screen's picture and words, from how the last step left the body."""
+
+
 class EndView(QWidget):
     """A short, calm end screen."""
 
@@ -245,9 +275,9 @@ class EndView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)  # fits 1920x1080 at 200% (540 px)
         layout.addStretch(2)
-        self.illustration = Illustration()
-        self.illustration.setFixedSize(180, 180)
-        layout.addWidget(self.illustration, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.figure = FigureView(detail=False)
+        self.figure.setFixedSize(260, 190)
+        layout.addWidget(self.figure, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(12)
         heading = label("Well done.", "h1")
         heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -255,10 +285,9 @@ class EndView(QWidget):
         self.summary = label("", "muted", wrap=True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.summary)
-        advice = label("Take a moment before you get up. Roll to your side, and rise slowly.",
-                       "caption", wrap=True)
-        advice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(advice)
+        self.advice = label("", "caption", wrap=True)
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.advice)
         layout.addSpacing(20)
         self.checkin = ComfortCheckIn("How does your back feel now?")
         self.checkin.setMaximumWidth(460)
@@ -282,13 +311,16 @@ class EndView(QWidget):
     def show_result(self, timeline: Timeline, palette: Palette, seconds_spent: float,
                     steps_done: int, steps_skipped: int) -> None:
         """What the person actually did: the time played, the steps done and those skipped
-        (skips and pauses leave them short of the plan)."""
-        self.illustration.show_illustration("breathing-at-rest", palette)
+        (skips and pauses leave them short of the plan), and how to get up from where the
+        last step left the body."""
+        scene_name, words = CLOSING[timeline.steps[-1].step.body_position]
+        self.figure.show_frame(still_frame(SCENES[scene_name]), palette)
+        self.advice.setText(words)
         total = len(timeline.steps)
         steps = f"all {total} steps" if steps_done == total else f"{steps_done} of {total} steps"
         if steps_skipped:
             steps += f", {steps_skipped} skipped"
-        self.summary.setText(f"{timeline.title}  ·  {format_clock(seconds_spent)} of "
-                             f"{format_clock(timeline.duration)}  ·  {steps}")
+        self.summary.setText(f"{timeline.title}  ·  {format_length(seconds_spent)} of "
+                             f"{format_length(timeline.duration)}  ·  {steps}")
 
 

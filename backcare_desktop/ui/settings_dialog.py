@@ -81,7 +81,14 @@ class SettingsDialog(QDialog):
         form.addRow("Theme", self.theme)
         self.fullscreen = QCheckBox("Start sessions full screen")
         self.fullscreen.setChecked(settings.start_fullscreen)
-        form.addRow("", self.fullscreen)
+        self.reduced_motion = QCheckBox("Reduce motion")
+        self.reduced_motion.setToolTip("Keep the figure still: each step shows its key pose")
+        self.reduced_motion.setChecked(settings.reduced_motion)
+        session_row = QHBoxLayout()  # one row: the dialog must fit the smallest window
+        session_row.addWidget(self.fullscreen)
+        session_row.addWidget(self.reduced_motion)
+        session_row.addStretch()
+        form.addRow("", session_row)
         self.captions = QCheckBox("Show what the voice says as captions")
         self.captions.setChecked(settings.captions)
         form.addRow("", self.captions)
@@ -126,6 +133,7 @@ class SettingsDialog(QDialog):
             "theme": self.theme.currentData(),
             "start_fullscreen": self.fullscreen.isChecked(),
             "captions": self.captions.isChecked(),
+            "reduced_motion": self.reduced_motion.isChecked(),
             "volumes": volumes,
             "reminders": ReminderSettings(enabled=self.remind.isChecked(),
                                           minutes=self.remind_minutes.value(),

@@ -1,7 +1,7 @@
 """Light and dark palettes, and the one stylesheet that dresses every view in them.
 
-Colours live here only: widgets ask the palette, illustrations swap their three drawing
-colours for the palette's, so a theme change reaches everything at once.
+Colours live here only: widgets and the figure ask the palette for theirs, so a theme
+change reaches everything at once.
 """
 
 from __future__ import annotations

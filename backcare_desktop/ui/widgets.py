@@ -1,4 +1,4 @@
-"""The session view's drawn parts: illustration, step ring, breathing pacer, session bar.
+"""The session view's drawn parts: step ring, breathing pacer, session bar.
 
 Each only paints what it is given; none reads the clock or the player itself.
 """
@@ -6,62 +6,14 @@ Each only paints what it is given; none reads the clock or the player itself.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QProgressBar, QSizePolicy, QWidget
 
-from backcare_desktop.paths import assets_dir
-from backcare_desktop.ui.theme import LIGHT, Palette
-
-# The drawing colours the SVG files are made with, swapped for the theme's at load time.
-_SVG_INK, _SVG_ACCENT, _SVG_SOFT = "#2E3A4F", "#5B8DEF", "#C9D6EE"
-
-
-@lru_cache(maxsize=64)
-def _svg(name: str, palette: Palette) -> QSvgRenderer:
-    folder = assets_dir() / "illustrations"
-    path = folder / f"{name}.svg"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        text = (folder / "placeholder.svg").read_text(encoding="utf-8")
-    text = (text.replace(_SVG_INK, palette.ink).replace(_SVG_ACCENT, palette.accent)
-            .replace(_SVG_SOFT, palette.soft))
-    renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
-    if not renderer.isValid():
-        return _svg("placeholder", palette)
-    return renderer
-
-
-class Illustration(QWidget):
-    """One of the routine illustrations, or a neutral placeholder for an unknown name."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._name = "placeholder"
-        self._palette = LIGHT
-        self.mirrored = False
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(140, 140)
-
-    def show_illustration(self, name: str, palette: Palette, mirrored: bool = False) -> None:
-        """`mirrored` turns the figure round for the right side of a two-sided step."""
-        if (name, palette, mirrored) != (self._name, self._palette, self.mirrored):
-            self._name, self._palette, self.mirrored = name, palette, mirrored
-            self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        side = min(self.width(), self.height())
-        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self.mirrored:
-            painter.translate(self.width(), 0)
-            painter.scale(-1, 1)
-        _svg(self._name, self._palette).render(painter, target)
+from backcare_desktop.figure.motion import fullness
+from backcare_desktop.session.timeline import PhaseKind
+from backcare_desktop.ui.theme import LIGHT
 
 
 def _pen(colour: str, width: float) -> QPen:
@@ -186,10 +138,9 @@ def _drawn_whole(bar: QProgressBar) -> None:
 
 
 def bubble_size(kind: str, fraction: float) -> float:
-    """How full the pacer is: it grows on the in-breath, holds, shrinks on the out-breath,
-    on an eased curve that feels like breathing rather than a machine."""
-    eased = 0.5 - 0.5 * math.cos(math.pi * min(max(fraction, 0.0), 1.0))
-    return {"inhale": eased, "hold_in": 1.0, "exhale": 1.0 - eased}.get(kind, 0.0)
+    """How full the pacer is: as full as the figure's chest (it grows on the in-breath,
+    holds, shrinks on the out-breath, on an eased curve that feels like breathing)."""
+    return fullness(PhaseKind(kind), fraction)
 
 
 class SessionBar(QProgressBar):
