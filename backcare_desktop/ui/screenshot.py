@@ -7,7 +7,8 @@ several moments of a session written as an animated PNG."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backcare_desktop.audio.decode import FFMPEG
 from backcare_desktop.errors import BackCareError
 from backcare_desktop.figure.motion import frame_at
 from backcare_desktop.routines.loader import LoadedRoutine, load_library
@@ -30,7 +32,6 @@ from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.live import SilentOutput
 from backcare_desktop.session.player import ManualClock
 from backcare_desktop.settings import Settings
-from backcare_desktop.ui.apng import apng
 from backcare_desktop.ui.figure_view import paint_figure
 from backcare_desktop.ui.main_window import SMALLEST, MainWindow
 from backcare_desktop.ui.settings_dialog import SettingsDialog
@@ -246,18 +247,42 @@ def _animate(app: QApplication, window: MainWindow, at: float, out: Path,
         if not QPixmap.fromImage(picture(at)).save(str(out), "PNG"):
             raise ScreenshotError(f"{out}: cannot write the image")
         return
-    pixels = []
-    for index in range(frames):
-        image = picture(at + index / fps).convertToFormat(QImage.Format.Format_RGB888)
-        rows = np.frombuffer(image.constBits(), np.uint8).reshape(
-            image.height(), image.bytesPerLine())
-        pixels.append(rows[:, :image.width() * 3].reshape(  # a copy: the image goes with
-            image.height(), image.width(), 3).copy())  # the next turn of the loop
+    first = picture(at)
+    _write_animation([first, *(picture(at + index / fps) for index in range(1, frames))],
+                     first.size(), fps, out)
+
+
+def _write_animation(pictures: Iterable[QImage], size: QSize, fps: int, out: Path) -> None:
+    """An animated PNG, looping for ever, by ffmpeg (the app's decoder already): one palette
+    of the 256 colours the pictures use most (the figure is a few theme colours and their
+    blends), no dithering, so a few seconds of a moving figure stay small. Each picture goes
+    down the pipe as it is drawn; none is kept."""
+    command = [FFMPEG, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+               "-s", f"{size.width()}x{size.height()}", "-r", str(fps), "-i", "-",
+               "-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=none",
+               "-plays", "0", "-f", "apng", str(out)]
     try:
-        out.write_bytes(apng(pixels, fps))
+        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as error:
-        raise ScreenshotError(f"{out}: cannot write the image "
-                              f"({error.strerror or error})") from None
+        raise ScreenshotError("an animated picture needs ffmpeg, which is not installed",
+                              f"{FFMPEG}: {error.strerror or error}") from None
+    with encoder:  # waited for, whatever happens while drawing
+        assert encoder.stdin is not None
+        try:
+            for image in pictures:
+                rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+                rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(),
+                                                                        rgb.bytesPerLine())
+                encoder.stdin.write(rows[:, :rgb.width() * 3].tobytes())
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early; what it said comes below
+        except BaseException:
+            encoder.kill()
+            raise
+        _, said = encoder.communicate()
+    if encoder.returncode != 0:
+        raise ScreenshotError(f"{out}: cannot write the animated picture",
+                              said.decode(errors="replace").strip()[-400:])
 
 
 def _dialog_problems(dialog: QWidget, window: QWidget) -> list[str]:
