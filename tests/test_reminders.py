@@ -37,6 +37,13 @@ def turn_on(window: MainWindow, minutes: int = 10, autostart: bool = False) -> N
         "reminders": ReminderSettings(enabled=True, minutes=minutes, autostart=autostart)}))
 
 
+def started(stub: Stub, stubs: list[Stub], qtbot: QtBot) -> Stub:
+    """The stub service, once it is on the bus (and stopped after the test)."""
+    stubs.append(stub)
+    stub.wait_for(qtbot, 1)
+    return stub
+
+
 def polls_until(reminders: Reminders, clock: ManualClock, minutes: float) -> None:
     for _ in range(round(minutes * 60 / POLL)):
         clock.advance(POLL)
@@ -46,9 +53,7 @@ def polls_until(reminders: Reminders, clock: ManualClock, minutes: float) -> Non
 def test_the_notification_starts_desk_break_hands_free(
         window: MainWindow, qtbot: QtBot, bus: str, stubs: list[Stub],
         connection: QDBusConnection) -> None:
-    stub = Stub(bus, "notifications", "--invoke", START)
-    stubs.append(stub)
-    stub.wait_for(qtbot, 1)
+    stub = started(Stub(bus, "notifications", "--invoke", START), stubs, qtbot)
     clock = ManualClock()
     reminders = attach_reminders(window, connection, clock, FakeIdle(0.0))
     turn_on(window, minutes=10)
@@ -67,9 +72,7 @@ def test_the_notification_starts_desk_break_hands_free(
 def test_later_asks_again_after_the_snooze(
         window: MainWindow, qtbot: QtBot, bus: str, stubs: list[Stub],
         connection: QDBusConnection) -> None:
-    stub = Stub(bus, "notifications", "--invoke", LATER)
-    stubs.append(stub)
-    stub.wait_for(qtbot, 1)
+    stub = started(Stub(bus, "notifications", "--invoke", LATER), stubs, qtbot)
     clock = ManualClock()
     reminders = attach_reminders(window, connection, clock, FakeIdle(0.0))
     turn_on(window, minutes=30)
@@ -86,9 +89,7 @@ def test_later_asks_again_after_the_snooze(
 def test_without_buttons_on_notifications_the_tray_reminds(
         window: MainWindow, qtbot: QtBot, bus: str, stubs: list[Stub],
         connection: QDBusConnection, monkeypatch: pytest.MonkeyPatch) -> None:
-    stub = Stub(bus, "notifications", "--no-actions")
-    stubs.append(stub)
-    stub.wait_for(qtbot, 1)
+    stub = started(Stub(bus, "notifications", "--no-actions"), stubs, qtbot)
     shown: list[str] = []
     monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
     monkeypatch.setattr(QSystemTrayIcon, "supportsMessages", lambda self: True)
@@ -123,10 +124,8 @@ def test_without_notifications_or_tray_the_window_says_it(
 def test_idle_time_comes_from_the_desktops_idle_monitor(
         qtbot: QtBot, bus: str, stubs: list[Stub], connection: QDBusConnection,
         services: list[str], seconds: float | None) -> None:
-    stub = Stub(bus, *services, "--idle", "120") if services else None
-    if stub is not None:
-        stubs.append(stub)
-        stub.wait_for(qtbot, 1)
+    if services:
+        started(Stub(bus, *services, "--idle", "120"), stubs, qtbot)
     assert DesktopIdle(connection).idle_seconds() == seconds
 
 
