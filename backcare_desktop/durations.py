@@ -1,6 +1,7 @@
 """How the app writes a time, everywhere: a place in a session or a countdown is a clock
 ("4:30 left", "2:30 of 20:25"), as on any player; a length is words ("20 min 25 s",
-"8 min", "45 s"), as a person says it. Two forms, each always for the same kind of time."""
+"8 min", "45 s"); a length the voice says is whole words ("1 minute 5 seconds"). Each form
+is always for the same kind of time."""
 
 from __future__ import annotations
 
@@ -27,3 +28,11 @@ def format_length(seconds: float) -> str:
     if secs or not minutes:
         parts.append(f"{secs} s")
     return " ".join(parts)
+
+
+def spoken_length(seconds: float) -> str:
+    """`1 minute 5 seconds`: a length as the voice says it (the screen's `1 min 5 s`)."""
+    minutes, rest = divmod(max(0, round(seconds)), 60)
+    parts = [f"{count} {unit}{'' if count == 1 else 's'}"
+             for count, unit in ((minutes, "minute"), (rest, "second")) if count]
+    return " ".join(parts) or "0 seconds"

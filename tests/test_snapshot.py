@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from backcare_desktop.durations import spoken_length
 from backcare_desktop.routines.breathing import NAMED_PATTERNS
 from backcare_desktop.session.snapshot import snapshot_at, spoken_seconds
 from backcare_desktop.session.timeline import CueKind, Timeline
-from backcare_desktop.session.whereabouts import phrases, spoken_length, where_am_i
+from backcare_desktop.session.whereabouts import phrases, where_am_i
 
 
 def test_breathing_patterns_are_described_in_words() -> None:

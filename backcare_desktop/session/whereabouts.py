@@ -7,6 +7,7 @@ to moment: the others can be made ahead (`phrases`), so the answer is quick.
 
 from __future__ import annotations
 
+from backcare_desktop.durations import spoken_length
 from backcare_desktop.session.snapshot import Snapshot
 from backcare_desktop.session.timeline import Timeline
 
@@ -29,14 +30,6 @@ def phrases(timeline: Timeline) -> list[str]:
         following = timeline.steps[index + 1] if index + 1 < len(timeline.steps) else None
         found.append(_following(following.step.title if following else None))
     return found
-
-
-def spoken_length(seconds: float) -> str:
-    """"1 minute 5 seconds": a length as it is said (the screen writes it as 1:05)."""
-    minutes, rest = divmod(max(0, round(seconds)), 60)
-    parts = [f"{count} {unit}{'' if count == 1 else 's'}"
-             for count, unit in ((minutes, "minute"), (rest, "second")) if count]
-    return " ".join(parts) or "0 seconds"
 
 
 def _here(title: str, side: str | None) -> str:
