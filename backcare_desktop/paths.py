@@ -59,6 +59,11 @@ def settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""A person's choices take a few kilobytes. A bigger file is not ours, and a valid one of
+71 MB cost up to 2.3 GB to parse and validate; only this much (and one byte) is ever read."""
+
+
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
@@ -69,6 +74,36 @@ def runtime_dir() -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Path(platformdirs.user_runtime_dir(APP_NAME))
+
+
+class UnreadableFile(Exception):
+    """Why a file that is there cannot be taken in: the reason reads after its name."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, if it is a regular file once symlinks are followed, read only to one
+    byte past `limit`: a FIFO would block the reader for ever, and /dev/zero would never end
+    while its size reads as 0. Opening without blocking, and reading no further than the
+    limit, keep a file swapped between the look and the read harmless.
+
+    Raises FileNotFoundError when there is no file (often no problem at all), and
+    UnreadableFile, with the reason, for anything else in the way.
+    """
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableFile("is a folder")
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile("is not a regular file (a pipe, a device or such)")
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            raw = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read ({error.strerror or error})") from None
+    if len(raw) > limit:
+        raise UnreadableFile(f"is over the size limit of {limit // 1024} KB")
+    return raw
 
 
 def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:

@@ -26,16 +26,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backcare_desktop.audio.ambient import GENERATORS
 from backcare_desktop.audio.mixer import Volumes
-from backcare_desktop.paths import clean_leftovers, settings_path, write_atomically
+from backcare_desktop.paths import (
+    MAX_SETTINGS_BYTES,
+    UnreadableFile,
+    clean_leftovers,
+    read_bounded,
+    settings_path,
+    write_atomically,
+)
 from backcare_desktop.routines.loader import Library
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.routines.text import one_line
 from backcare_desktop.session.timeline import AdjustmentError, Adjustments, resolve_durations
 
 SETTINGS_VERSION = 1
-MAX_SETTINGS_BYTES = 1024 * 1024
-"""A person's choices take a few kilobytes. A bigger file is not ours, and a valid one of
-71 MB cost up to 2.3 GB to parse and validate; only this much (and one byte) is ever read."""
 _MAX_LINES = 6
 """Problems listed for one file; any beyond are counted, not listed."""
 _MAX_DIGITS = 20
@@ -131,14 +135,11 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str]:
     path = path or settings_path()
     clean_leftovers(path.parent, path.name)
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_SETTINGS_BYTES + 1)
+        raw = read_bounded(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return Settings(), ""
-    except OSError as error:
-        return Settings(), _set_aside(path, f"could not be read ({error.strerror or error})")
-    if len(raw) > MAX_SETTINGS_BYTES:
-        return Settings(), _set_aside(path, f"is over {MAX_SETTINGS_BYTES // 1024} KB")
+    except UnreadableFile as error:
+        return Settings(), _set_aside(path, str(error))
     try:
         data = _parse(raw)
     except RecursionError:

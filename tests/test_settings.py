@@ -18,11 +18,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzzing
 from hypothesis import strategies as st
 
-from backcare_desktop.paths import bundled_routines_dir, clean_leftovers
+from backcare_desktop.paths import MAX_SETTINGS_BYTES, bundled_routines_dir, clean_leftovers
 from backcare_desktop.routines.loader import Library, load_library
 from backcare_desktop.session.timeline import AdjustmentError, Adjustments, compile_timeline
 from backcare_desktop.settings import (
-    MAX_SETTINGS_BYTES,
     RoutineChoices,
     Settings,
     heal,
@@ -315,9 +314,20 @@ def test_a_huge_file_is_moved_aside_unread(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert loaded == Settings()
-    assert message.startswith(f"Settings file {path} is over 1024 KB; moved it to")
+    assert message.startswith(f"Settings file {path} is over the size limit of 1024 KB; moved")
     assert peak < 3 * MAX_SETTINGS_BYTES, "reads no more than the limit"
     assert [len(kept) for kept in bad_files(tmp_path).values()] == [size]
+
+
+def test_a_pipe_or_a_device_in_its_place_never_holds_up_the_start(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer that never comes: the app would never
+    open. It is moved aside like any other file that is not settings."""
+    path = tmp_path / "settings.json"
+    os.mkfifo(path)
+    loaded, message = load_settings(path)
+    assert loaded == Settings()
+    assert message.startswith(f"Settings file {path} is not a regular file"), message
+    assert not path.exists()
 
 
 # Temporary files of saves that were killed ---------------------------------------------------

@@ -8,8 +8,6 @@ of errors, a FIFO or a link to /dev/zero.
 from __future__ import annotations
 
 import codecs
-import os
-import stat
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +17,12 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from backcare_desktop.paths import bundled_routines_dir, user_routines_dir
+from backcare_desktop.paths import (
+    UnreadableFile,
+    bundled_routines_dir,
+    read_bounded,
+    user_routines_dir,
+)
 from backcare_desktop.routines.model import MAX_STEP_SECONDS, MIN_STEP_SECONDS, Routine
 from backcare_desktop.routines.text import one_line, printable
 
@@ -175,24 +178,11 @@ def _load(path: Path) -> Routine | list[RoutineProblem]:
 
 
 def _read(path: Path) -> bytes | RoutineProblem:
-    """The file's bytes, if it is a regular file once symlinks are followed, read only to one
-    byte past the limit: a FIFO would block the reader for ever, and /dev/zero would never
-    end while its size reads as 0. Opening without blocking, and reading no further than
-    the limit, keep a file swapped between the look and the read as harmless."""
     try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            return RoutineProblem(path, "", "is a folder, not a routine file")
-        if not stat.S_ISREG(mode):
-            return RoutineProblem(path, "", "is not a regular file (a pipe, a device or such)")
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        return RoutineProblem(path, "", f"cannot read the file ({error.strerror or error})")
-    if len(raw) > MAX_FILE_BYTES:
-        return RoutineProblem(
-            path, "", f"the file is over the size limit of {MAX_FILE_BYTES // 1024} KB")
-    return raw
+        return read_bounded(path, MAX_FILE_BYTES)
+    except (FileNotFoundError, UnreadableFile) as error:
+        reason = "is not there" if isinstance(error, FileNotFoundError) else str(error)
+        return RoutineProblem(path, "", reason)
 
 
 def _nesting(value: object) -> int:

@@ -15,11 +15,16 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from backcare_desktop.paths import assets_dir, settings_path
+from backcare_desktop.paths import (
+    MAX_SETTINGS_BYTES,
+    UnreadableFile,
+    assets_dir,
+    read_bounded,
+    settings_path,
+)
 from backcare_desktop.ui.theme import Palette, resolve
 
 _WIDTH, _HEIGHT = 420, 240
-_MAX_SETTINGS_BYTES = 1 << 20
 
 
 def show_splash(app: QApplication) -> QWidget:
@@ -43,13 +48,9 @@ def _theme_choice() -> str:
     """The theme the person chose, read without the settings model (that import is part of
     what the card covers); anything unreadable means the desktop's own, as the settings
     loader would decide."""
-    path = settings_path()
     try:
-        if not path.is_file():  # a folder or a FIFO there would block or fail the read
-            return "system"
-        with path.open("rb") as stream:
-            saved = json.loads(stream.read(_MAX_SETTINGS_BYTES))
-    except (OSError, ValueError):
+        saved = json.loads(read_bounded(settings_path(), MAX_SETTINGS_BYTES))
+    except (OSError, UnreadableFile, ValueError):
         return "system"
     theme = saved.get("theme") if isinstance(saved, dict) else None
     return theme if theme in {"light", "dark"} else "system"
