@@ -158,6 +158,22 @@ def test_a_bad_output_name_is_a_clear_error(timeline: Timeline, tmp_path: Path) 
         export_session(mix, tmp_path / "missing" / "s.wav")
 
 
+def test_without_ffmpeg_or_when_it_fails_the_export_says_so(
+        timeline: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mix = quiet_mix(timeline, click_clips(timeline))
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    monkeypatch.setenv("PATH", str(bin_folder))
+    with pytest.raises(ExportError, match="ffmpeg is not installed"):
+        export_session(mix, tmp_path / "s.ogg")
+    failing = bin_folder / "ffmpeg"
+    failing.write_text("#!/bin/sh\necho 'Unknown encoder libvorbis' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    with pytest.raises(ExportError, match=r"s\.ogg: ffmpeg could not encode it "
+                                          r"\(Unknown encoder libvorbis\)"):
+        export_session(mix, tmp_path / "s.ogg")
+
+
 def test_render_command_writes_audio_and_captions(write_routine: WriteRoutine, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     out, captions = tmp_path / "s.wav", tmp_path / "s.vtt"

@@ -24,9 +24,9 @@ from numpy.typing import NDArray
 
 from backcare_desktop.audio.signal import RATE, Samples, seconds_to_frames
 from backcare_desktop.errors import BackCareError
+from backcare_desktop.ffmpeg import FFMPEG
 
 FFPROBE = "ffprobe"
-FFMPEG = "ffmpeg"
 PROBE_TIMEOUT_SECONDS = 10.0
 """ffprobe answers in a fraction of a second for a real audio file; only garbage (a big file
 of zeros makes its parser hunt for a frame through every byte) or a stalled drive takes

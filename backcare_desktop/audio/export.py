@@ -15,7 +15,6 @@ the ffmpeg that pydub uses, so nothing ever holds the whole session.
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from backcare_desktop.audio.loudness import LoudnessMeter
 from backcare_desktop.audio.mixer import SessionMix
 from backcare_desktop.audio.signal import RATE, Samples, db_to_gain, seconds_to_frames
 from backcare_desktop.errors import BackCareError
+from backcare_desktop.ffmpeg import FfmpegFailed, feed_ffmpeg
 from backcare_desktop.paths import write_atomically
 
 BLOCK_FRAMES = RATE  # one second: large enough for numpy to be efficient, small in memory
@@ -75,7 +75,7 @@ def export_session(mix: SessionMix, out: Path, captions: Path | None = None,
         if suffix == ".wav":
             _write_wav(mix, temporary, progress, gain)
         else:
-            _encode(mix, temporary, _ENCODERS[suffix], progress, gain)
+            _encode(mix, temporary, _ENCODERS[suffix], progress, gain, out.name)
         temporary.replace(out)
     except OSError as error:
         raise ExportError(f"{out}: cannot write ({error.strerror or error})") from None
@@ -131,27 +131,17 @@ def _write_wav(mix: SessionMix, path: Path, progress: Progress | None,
 
 
 def _encode(mix: SessionMix, path: Path, codec: list[str], progress: Progress | None,
-            gain: float | None) -> None:
-    from pydub.utils import get_encoder_name
-
-    command = [get_encoder_name(), "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "s16le", "-ar", str(RATE), "-ac", "2", "-i", "pipe:0", *codec, str(path)]
+            gain: float | None, name: str) -> None:
+    """Encodes into `path`, a temporary file: messages name the file asked for, `name`."""
+    arguments = ["-f", "s16le", "-ar", str(RATE), "-ac", "2", "-i", "pipe:0", *codec, str(path)]
     try:
-        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        feed_ffmpeg(arguments, lambda write: _stream(mix, write, progress, gain))
     except FileNotFoundError:
         raise ExportError("ffmpeg is not installed; `make run` installs it, or write a .wav"
                           ) from None
-    assert encoder.stdin is not None and encoder.stderr is not None
-    try:
-        _stream(mix, encoder.stdin.write, progress, gain)
-    except BrokenPipeError:
-        pass
-    finally:
-        encoder.stdin.close()
-    with encoder.stderr:
-        message = encoder.stderr.read().decode(errors="replace").strip()
-    if encoder.wait() != 0:
-        raise ExportError(f"{path.name}: ffmpeg could not encode it ({message[:160]})")
+    except FfmpegFailed as failure:
+        raise ExportError(f"{name}: ffmpeg could not encode it ({str(failure)[:160]})"
+                          ) from None
 
 
 def _timestamp(frames: int) -> str:

@@ -7,7 +7,6 @@ several moments of a session written as an animated PNG."""
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backcare_desktop.audio.decode import FFMPEG
 from backcare_desktop.errors import BackCareError
+from backcare_desktop.ffmpeg import FFMPEG, FfmpegFailed, Write, feed_ffmpeg
 from backcare_desktop.figure.motion import frame_at
 from backcare_desktop.routines.loader import LoadedRoutine, load_library
 from backcare_desktop.routines.model import Routine
@@ -257,32 +256,25 @@ def _write_animation(pictures: Iterable[QImage], size: QSize, fps: int, out: Pat
     of the 256 colours the pictures use most (the figure is a few theme colours and their
     blends), no dithering, so a few seconds of a moving figure stay small. Each picture goes
     down the pipe as it is drawn; none is kept."""
-    command = [FFMPEG, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-               "-s", f"{size.width()}x{size.height()}", "-r", str(fps), "-i", "-",
-               "-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=none",
-               "-plays", "0", "-f", "apng", str(out)]
+    def feed(write: Write) -> None:
+        for image in pictures:
+            rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+            rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(),
+                                                                    rgb.bytesPerLine())
+            write(rows[:, :rgb.width() * 3].tobytes())
+
+    arguments = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size.width()}x{size.height()}",
+                 "-r", str(fps), "-i", "-", "-vf",
+                 "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=none",
+                 "-plays", "0", "-f", "apng", str(out)]
     try:
-        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as error:
+        feed_ffmpeg(arguments, feed)
+    except FileNotFoundError as error:
         raise ScreenshotError("an animated picture needs ffmpeg, which is not installed",
                               f"{FFMPEG}: {error.strerror or error}") from None
-    with encoder:  # waited for, whatever happens while drawing
-        assert encoder.stdin is not None
-        try:
-            for image in pictures:
-                rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-                rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(),
-                                                                        rgb.bytesPerLine())
-                encoder.stdin.write(rows[:, :rgb.width() * 3].tobytes())
-        except BrokenPipeError:
-            pass  # ffmpeg stopped early; what it said comes below
-        except BaseException:
-            encoder.kill()
-            raise
-        _, said = encoder.communicate()
-    if encoder.returncode != 0:
-        raise ScreenshotError(f"{out}: cannot write the animated picture",
-                              said.decode(errors="replace").strip()[-400:])
+    except FfmpegFailed as failure:
+        raise ScreenshotError(f"{out}: cannot write the animated picture", str(failure)
+                              ) from None
 
 
 def _dialog_problems(dialog: QWidget, window: QWidget) -> list[str]:

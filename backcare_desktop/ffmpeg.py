@@ -1,0 +1,34 @@
+"""Writing a file through ffmpeg, fed a piece at a time: a session's sound (`render`) and the
+screenshot command's animation both stream into it, so neither is ever held whole."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Sequence
+
+FFMPEG = "ffmpeg"
+
+Write = Callable[[bytes], object]
+
+
+class FfmpegFailed(Exception):
+    """ffmpeg ended in failure; the text is the end of what it said."""
+
+
+def feed_ffmpeg(arguments: Sequence[str], feed: Callable[[Write], None]) -> None:
+    """Runs ffmpeg with `arguments` (whose input is `pipe:0` or `-`) while `feed` writes its
+    input. Raises FileNotFoundError when ffmpeg is not installed, and FfmpegFailed with what
+    it said when it fails; the process is always waited for, whatever `feed` raises."""
+    command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *arguments]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as encoder:
+        assert encoder.stdin is not None
+        try:
+            feed(encoder.stdin.write)
+        except BrokenPipeError:
+            pass  # ffmpeg stopped reading; why comes below
+        except BaseException:
+            encoder.kill()
+            raise
+        _, said = encoder.communicate()
+    if encoder.returncode != 0:
+        raise FfmpegFailed(said.decode(errors="replace").strip()[-400:])
