@@ -122,6 +122,42 @@ def test_the_pose_moves_within_its_ranges_and_without_jumps(
     assert worst <= MAX_TURN_PER_FRAME, f"a bone turned {worst:.1f} degrees in 1/60 s"
 
 
+def _step(routine_id: str, step_id: str) -> tuple[Timeline, TimedStep]:
+    return next((timeline, step) for timeline, step in STEPS
+                if (timeline.routine_id, step.step.id) == (routine_id, step_id))
+
+
+def _angle(timeline: Timeline, at: float, dof: str) -> float:
+    return frame_at(timeline, at).pose.dofs[dof]
+
+
+def _moving(timeline: Timeline, at: float, dof: str) -> float:
+    """Which way `dof` turns just after `at` (degrees over half a second)."""
+    return _angle(timeline, at + 0.5, dof) - _angle(timeline, at, dof)
+
+
+def test_the_figure_moves_as_the_voice_says_when_it_says_it() -> None:
+    """Looped movements are paced so that the body does what each cue says as it is said:
+    cat and cow rounds on "Breathe out, and round your back" and softens on "Breathe in";
+    bottom to heels is back by "Hold for a breath" and rises on "Come back up"."""
+    timeline, cat_cow = _step("full-back-care", "cat-cow")
+    cues = {cue.text: cue.time for cue in timeline.cues if cat_cow.start <= cue.time
+            < cat_cow.end}
+    rounding = cues["Breathe out, and round your back gently."]
+    softening = cues["Breathe in, and let it soften."]
+    assert _moving(timeline, rounding + 1, "thoracic.flex") > 1, "rounds as told"
+    assert _moving(timeline, softening + 1, "thoracic.flex") < -1, "softens as told"
+
+    timeline, heels = _step("full-back-care", "bottom-to-heels")
+    cues = {cue.text: cue.time for cue in timeline.cues if heels.start <= cue.time < heels.end}
+    holding, rising = cues["Hold for a breath."], cues["Come back up, slowly."]
+    deepest = max(_angle(timeline, heels.start + tenth / 10, "l_hip.flex")
+                  for tenth in range(round(heels.duration * 10)))
+    for at in (holding, (holding + rising) / 2, rising - 0.5):
+        assert _angle(timeline, at, "l_hip.flex") == pytest.approx(deepest, abs=2)
+    assert _moving(timeline, rising + 1, "l_hip.flex") < -1, "comes back up as told"
+
+
 def test_position_to_pose_is_deterministic() -> None:
     timeline = TIMELINES[1]
     again = compile_timeline(load_library(bundled_routines_dir(), Path("/nonexistent"))
