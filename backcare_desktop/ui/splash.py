@@ -22,7 +22,7 @@ from backcare_desktop.paths import (
     read_bounded,
     settings_path,
 )
-from backcare_desktop.ui.theme import Palette, resolve
+from backcare_desktop.ui.theme import FONT_FAMILIES, Palette, resolve
 
 _WIDTH, _HEIGHT = 420, 240
 
@@ -69,13 +69,15 @@ def _card(palette: Palette) -> QPixmap:
     icon = QIcon(str(assets_dir() / "icon.svg"))
     painter.drawPixmap(_WIDTH // 2 - 36, 44, icon.pixmap(72, 72))
     title = QFont()
+    title.setFamilies(list(FONT_FAMILIES))
     title.setPointSize(20)
     title.setWeight(QFont.Weight.DemiBold)
     painter.setFont(title)
     painter.setPen(QColor(palette.text))
     painter.drawText(QRectF(0, 132, _WIDTH, 36), Qt.AlignmentFlag.AlignCenter, "Back Care")
-    note = QFont()
+    note = QFont(title)
     note.setPointSize(11)
+    note.setWeight(QFont.Weight.Normal)
     painter.setFont(note)
     painter.setPen(QColor(palette.muted))
     painter.drawText(QRectF(0, 172, _WIDTH, 24), Qt.AlignmentFlag.AlignCenter,

@@ -89,9 +89,14 @@ def _check(p: Palette) -> str:
     return (assets_dir() / "ui" / f"check-{p.name}.svg").as_posix()
 
 
+FONT_FAMILIES = ("Inter", "DejaVu Sans")
+"""The app's type, first choice first (fonts-inter is installed with the app)."""
+
+
 def stylesheet(p: Palette) -> str:
+    families = ", ".join(f'"{family}"' for family in FONT_FAMILIES) + ", sans-serif"
     return f"""
-    QWidget {{ color: {p.text}; font-family: "Inter", "DejaVu Sans", sans-serif;
+    QWidget {{ color: {p.text}; font-family: {families};
                font-size: 14px; }}
     QMainWindow, QStackedWidget, #page {{ background: {p.window}; }}
     QLabel#muted, QLabel[role="muted"] {{ color: {p.muted}; }}
