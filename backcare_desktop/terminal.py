@@ -64,10 +64,23 @@ def status_line(session: LiveSession) -> str:
     return "  ·  ".join(parts)
 
 
+def act_on_key(session: LiveSession, key: str) -> bool:
+    """Does what `key` asks of the session; False once it asks to stop."""
+    if key in ("q", "\x1b"):
+        session.stop()
+        return False
+    action = {" ": session.toggle_pause, "n": session.next_step, "p": session.previous_step,
+              "w": session.where_am_i, "W": session.where_am_i}.get(key)
+    if action is not None:
+        action()
+    return True
+
+
 def play_in_terminal(session: LiveSession, output: AudioOutput) -> int:
     """Plays `session` (made on `output`) to its end, with one status line and the keys."""
     width = shutil.get_terminal_size((100, 20)).columns - 1
-    print("Space pauses or resumes, n/p skip steps, q stops.", file=sys.stderr)
+    print("Space pauses or resumes, n/p skip steps, w says where you are, q stops.",
+          file=sys.stderr)
     tty_out = sys.stderr.isatty()
     shown = ""
     session.start()
@@ -76,13 +89,7 @@ def play_in_terminal(session: LiveSession, output: AudioOutput) -> int:
             while not session.stage.ended or output.feed.sounding_now:
                 for notice in [*output.take_notices(), *session.take_notices()]:
                     sys.stderr.write(f"\r{printable(notice.short):<{width}}\n")
-                key = _key(TICK_SECONDS, interactive)
-                if key == " ":
-                    session.toggle_pause()
-                elif key in ("n", "p"):
-                    (session.next_step if key == "n" else session.previous_step)()
-                elif key in ("q", "\x1b"):
-                    session.stop()
+                if not act_on_key(session, _key(TICK_SECONDS, interactive)):
                     break
                 session.tick()
                 line = status_line(session)[:width]
