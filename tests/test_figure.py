@@ -80,6 +80,11 @@ def _windows() -> list[tuple[str, Timeline, float, float]]:
         pace = step.figure.pace if step.figure and step.figure.pace else scene.pace
         if scene.moves and (scene.name, pace) not in seen:
             windows.append((f"loop:{scene.name}", timeline, timed.start, timed.start + pace))
+        change = step.figure.then if step.figure else None
+        if change is not None:
+            windows.append((f"then:{timeline.routine_id}:{step.id}", timeline,
+                            timed.start + change.at - 0.2,
+                            timed.start + change.at + TURN_SECONDS + 0.2))
         if timed.sides:
             half = timed.sides[1].start
             windows.append((f"switch:{timeline.routine_id}:{step.id}", timeline, half - 0.2,
@@ -156,6 +161,20 @@ def test_the_figure_moves_as_the_voice_says_when_it_says_it() -> None:
     for at in (holding, (holding + rising) / 2, rising - 0.5):
         assert _angle(timeline, at, "l_hip.flex") == pytest.approx(deepest, abs=2)
     assert _moving(timeline, rising + 1, "l_hip.flex") < -1, "comes back up as told"
+
+    timeline, scalp = _step("full-back-care", "scalp-temples")
+    cues = {cue.text: cue.time for cue in timeline.cues if scalp.start <= cue.time < scalp.end}
+    moving_on = cues["Now move to your temples."]
+
+    def hand_height(at: float) -> float:
+        frame = frame_at(timeline, at)
+        body = body_of(frame.scene, frame.pose)
+        return body.points["l_hand"][1] - body.points["head"][1]
+
+    on_scalp = [hand_height(moving_on - tenth / 10) for tenth in range(1, 40)]
+    at_temples = [hand_height(moving_on + TURN_SECONDS + tenth / 10) for tenth in range(40)]
+    assert min(on_scalp) > max(at_temples) + 0.02, "the hands come down from scalp to temples"
+    assert frame_at(timeline, moving_on + TURN_SECONDS).scene.name == "temples"
 
 
 def test_position_to_pose_is_deterministic() -> None:

@@ -56,19 +56,37 @@ def still_frame(scene: Scene) -> Frame:
 
 def frame_at(timeline: Timeline, position: float, reduced: bool = False) -> Frame:
     """The figure at `position` seconds into the session; `reduced` shows the key pose
-    still (the reduced-motion setting)."""
+    still (the reduced-motion setting). A step that moves on to another scene when the voice
+    says so (`figure.then`) blends into it over TURN_SECONDS, as a side switch does."""
     position = min(max(position, 0.0), timeline.duration)
     timed = timeline.steps[timeline.step_index_at(position)]
-    scene = scene_of(timed)
+    figure = timed.step.figure
+    change = figure.then if figure else None
+    if change is None or position < timed.start + change.at:
+        return _acted(timeline, timed, scene_of(timed), position, timed.start, reduced)
+    later = _acted(timeline, timed, SCENES[change.scene], position, timed.start + change.at,
+                   reduced)
+    since = position - timed.start - change.at
+    if reduced or since >= TURN_SECONDS:
+        return later
+    earlier = _acted(timeline, timed, scene_of(timed), position, timed.start, reduced)
+    return Frame(later.scene, blend(earlier.pose, later.pose, ease(since / TURN_SECONDS)),
+                 later.backwards)
+
+
+def _acted(timeline: Timeline, timed: TimedStep, scene: Scene, position: float,
+           begun: float, reduced: bool) -> Frame:
+    """`scene` as the step acts it at `position`, its loop counted from `begun`: mirrored
+    for the right side, turning over smoothly at the switch."""
     side = timed.side_at(position)
     shown = scene.mirrored() if side == "right" else scene
     if reduced:
         return still_frame(shown)
     figure = timed.step.figure
     pace = figure.pace if figure and figure.pace else scene.pace
-    reverse_at = figure.reverse_at if figure else None
+    reverse_at = figure.reverse_at if figure and begun == timed.start else None
     breath = _breath(timeline, position)
-    elapsed = position - timed.start
+    elapsed = position - begun
     backwards = reverse_at is not None and elapsed > reverse_at
     if side == "right":
         half = timed.sides[1].start

@@ -327,6 +327,13 @@ SCENES: dict[str, Scene] = _library(
                      for dx, dy in ((1, 0), (0, 1), (-1, 0), (0, -1))),
           view=View(15, 6), props=("chair",), active=("l_hand", "r_hand"),
           trace="l_hand", pace=3.0),
+    Scene("temples", "fingertips at the temples, making small slow circles",
+          Position.SEATED, {**_SEATED, "neck.flex": 6},
+          keys=tuple(Key(reach=_pair("head", (0.07, 0.0 + 0.01 * dy, 0.035 + 0.01 * dz),
+                                     (1.0, -0.4, 0.1)))
+                     for dz, dy in ((1, 0), (0, 1), (-1, 0), (0, -1))),
+          view=View(15, 6), props=("chair",), active=("l_hand", "r_hand"),
+          trace="l_hand", pace=3.0),
     # Lying on the back -----------------------------------------------------------------------
     Scene("lying-hands-belly", "lying on the back, cushions under the head and knees, hands "
           "on the belly", Position.LYING, {**_LYING, **_OVER_CUSHION}, _ON_BELLY,

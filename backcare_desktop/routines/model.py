@@ -58,6 +58,19 @@ class Cue(_Strict):
         return self
 
 
+class FigureChange(_Strict):
+    """The step moves on to another scene when the voice says so ("Now move to your
+    temples")."""
+
+    at: float = Field(gt=0, description="Seconds into the step.")
+    scene: str
+
+    @field_validator("scene")
+    @classmethod
+    def _known_scene(cls, value: str) -> str:
+        return _known(value, SCENES, "scene")
+
+
 class Figure(_Strict):
     """The scene a step shows, from the library in figure/scenes.py, paced like the voice."""
 
@@ -66,6 +79,7 @@ class Figure(_Strict):
                                description="Seconds per repetition of the movement.")
     reverse_at: float | None = Field(
         default=None, gt=0, description="Seconds into the step when the movement turns round.")
+    then: FigureChange | None = None
 
     @field_validator("scene")
     @classmethod
@@ -169,6 +183,18 @@ class Step(_Strict):
         turn = self.figure.reverse_at if self.figure else None
         if turn is not None and turn >= self.shortest:
             raise ValueError(f"figure.reverse_at {turn:g} s falls outside the step, whose "
+                             f"shortest duration is {self.shortest:g} s")
+        change = self.figure.then if self.figure else None
+        if change is None:
+            return
+        later = SCENES[change.scene]
+        if later.position is not scene.position or (later.side is None) != (
+                scene.side is None):
+            raise ValueError(f"figure.then: the scene {later.name!r} is "
+                             f"{later.position.words}{'' if later.side else ', both sides'}, "
+                             f"unlike {scene.name!r}: a step keeps its position and sides")
+        if change.at >= self.shortest:
+            raise ValueError(f"figure.then.at {change.at:g} s falls outside the step, whose "
                              f"shortest duration is {self.shortest:g} s")
 
 
