@@ -45,6 +45,10 @@ class Stub:
         for line in self._process.stdout:
             self.lines.append(line.strip())
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def wait_for(self, qtbot: QtBot, count: int, timeout: int = 10_000) -> list[str]:
         """Waits (in Qt's event loop, so the app can answer) until `count` lines came."""
         qtbot.waitUntil(lambda: len(self.lines) >= count, timeout=timeout)

@@ -6,8 +6,9 @@ flags and a notification's id are uint32). So a call goes through a QDBusInterfa
 reads the service's introspection data, and is invoked by its Qt signature, which carries
 the declared types.
 
-These calls block, bounded by TIMEOUT_MS; they are few (a session's start and pause, a
-reminder every many minutes) and the services answer in milliseconds.
+These calls block, bounded by TIMEOUT_MS (the first look at a service too); they are few (a
+session's start and pause, a reminder every many minutes) and the services answer in
+milliseconds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, ClassInfo, QMetaObject, Qt
-from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection, QDBusInterface
+from PySide6.QtDBus import (
+    QDBus,
+    QDBusAbstractAdaptor,
+    QDBusConnection,
+    QDBusInterface,
+    QDBusMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +54,24 @@ class Service:
         self.name = f"{service} {interface}"
 
     def _found(self) -> QDBusInterface | None:
-        if self._proxy is None and self._connection.isConnected():
+        if self._proxy is None and self._connection.isConnected() and self._answers():
             proxy = QDBusInterface(*self._where, self._connection)
             proxy.setTimeout(TIMEOUT_MS)
-            if proxy.metaObject().methodCount() > proxy.metaObject().methodOffset():
+            if proxy.isValid() and (proxy.metaObject().methodCount()
+                                    > proxy.metaObject().methodOffset()):
                 self._proxy = proxy
         return self._proxy
+
+    def _answers(self) -> bool:
+        """Whether the service answers within TIMEOUT_MS (asking also starts one the bus
+        starts on demand). QDBusInterface's own first look would wait 25 s for a hung one,
+        with the window frozen."""
+        service, path, _ = self._where
+        probe = QDBusMessage.createMethodCall(service, path,
+                                              "org.freedesktop.DBus.Introspectable",
+                                              "Introspect")
+        reply = self._connection.call(probe, QDBus.CallMode.Block, TIMEOUT_MS)
+        return reply.type() == QDBusMessage.MessageType.ReplyMessage
 
     def offers(self, method: str) -> bool:
         """Whether the service declares `method` (given by name alone)."""
@@ -71,13 +90,18 @@ class Service:
         if proxy is None:
             return None
         typed = [Q_ARG(kind, value) for kind, value in arguments]
-        if returns is None:
-            result: Any = QMetaObject.invokeMethod(
-                proxy, method, Qt.ConnectionType.DirectConnection, *typed)
-        else:
-            result = QMetaObject.invokeMethod(
-                proxy, method, Qt.ConnectionType.DirectConnection,
-                Q_RETURN_ARG(returns), *typed)
+        try:
+            if returns is None:
+                result: Any = QMetaObject.invokeMethod(
+                    proxy, method, Qt.ConnectionType.DirectConnection, *typed)
+            else:
+                result = QMetaObject.invokeMethod(
+                    proxy, method, Qt.ConnectionType.DirectConnection,
+                    Q_RETURN_ARG(returns), *typed)
+        except RuntimeError as failure:  # the service went away, or changed its interface
+            log.info("%s.%s failed: %s", self.name, method, failure)
+            self._proxy = None  # looked up again next time
+            return None
         error = proxy.lastError()
         if error.isValid():
             log.info("%s.%s failed: %s", self.name, method, error.message())
