@@ -32,7 +32,8 @@ def test_the_card_wears_the_theme_the_person_chose(qtbot: QtBot) -> None:
     assert _corner_colour(qtbot) == QColor(DARK.window)
 
 
-@pytest.mark.parametrize("content", ['{"theme": "purple"}', "{not json", "[1, 2]", None])
+@pytest.mark.parametrize("content", ['{"theme": "purple"}', "{not json", "[1, 2]", None,
+                                     "[" * 200_000])
 def test_an_unreadable_choice_means_the_desktops_own(qtbot: QtBot, content: str | None) -> None:
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -50,8 +50,8 @@ def _theme_choice() -> str:
     loader would decide."""
     try:
         saved = json.loads(read_bounded(settings_path(), MAX_SETTINGS_BYTES))
-    except (OSError, UnreadableFile, ValueError):
-        return "system"
+    except (OSError, UnreadableFile, ValueError, RecursionError):
+        return "system"  # the settings loader says what is wrong with the file, after this
     theme = saved.get("theme") if isinstance(saved, dict) else None
     return theme if theme in {"light", "dark"} else "system"
 
