@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from backcare_desktop.desktop.break_timer import AWAY, NATURAL_BREAK, SNOOZE, BreakTimer
+import time
+
+import pytest
+
+from backcare_desktop.desktop.break_timer import (
+    AWAY,
+    NATURAL_BREAK,
+    SNOOZE,
+    AwakeOrAsleepClock,
+    BreakTimer,
+)
 from backcare_desktop.session.player import ManualClock
 
 POLL = 30.0
@@ -72,6 +82,23 @@ def test_later_asks_again_after_the_snooze() -> None:
     assert minutes_until_due(timer, clock) == 50
     timer.postpone()
     assert minutes_until_due(timer, clock) == SNOOZE / 60
+
+
+def test_later_with_no_reminder_out_never_brings_the_next_one_sooner() -> None:
+    """The tray's "Remind me later" can be chosen at any time: five minutes into fifty it
+    leaves the reminder at fifty, not fifteen."""
+    clock = ManualClock()
+    timer = BreakTimer(50, clock, FakeIdle(0.0))
+    assert minutes_until_due(timer, clock, limit=5) == float("inf")
+    timer.postpone()
+    assert minutes_until_due(timer, clock) == 45
+
+
+def test_the_app_clock_goes_on_while_the_computer_sleeps() -> None:
+    """The monotonic clock stops during suspend, so a night asleep would never count as a
+    break; the reminders' clock is the boot clock."""
+    assert AwakeOrAsleepClock().now() == pytest.approx(
+        time.clock_gettime(time.CLOCK_BOOTTIME), abs=0.5)
 
 
 def test_a_computer_asleep_counts_as_a_break() -> None:

@@ -21,6 +21,7 @@ from backcare_desktop.ui.main_window import MainWindow
 from backcare_desktop.ui.settings_dialog import SettingsDialog
 from tests.dbus_helpers import Stub
 from tests.test_break_timer import POLL, FakeIdle
+from tests.ui_helpers import start
 
 NO_BUS = "unix:path=/nonexistent/bus"
 
@@ -61,12 +62,28 @@ def test_the_notification_starts_desk_break_hands_free(
     assert stub.lines == ["ready"]
     polls_until(reminders, clock, 0.5)
     assert stub.wait_for(qtbot, 2)[1] == (
-        f"Notify 41 Time for a desk break / {START}|Start Desk break|{LATER}|Later")
+        f"Notify 41 Time for a desk break / default|Show Back Care|{START}|Start Desk break|"
+        f"{LATER}|Later")
     qtbot.waitUntil(lambda: window.presenter.stage is Stage.PLAYING, timeout=10_000)
     assert window.library_page.setup.routine_id == "desk-break"
     assert window.stack.currentWidget() is window.session_view
     polls_until(reminders, clock, 20)  # a session is a break: no reminder during one
     assert len(stub.lines) == 2
+
+
+def test_a_session_paused_and_left_open_is_no_break(
+        window: MainWindow, qtbot: QtBot, bus: str, stubs: list[Stub],
+        connection: QDBusConnection) -> None:
+    """Work goes on beside a paused session: reminders count it as the desk time it is."""
+    stub = started(Stub(bus, "notifications"), stubs, qtbot)
+    clock = ManualClock()
+    reminders = attach_reminders(window, connection, clock, FakeIdle(0.0))
+    turn_on(window, minutes=10)
+    start(window, qtbot)
+    window.presenter.toggle_pause()
+    assert window.presenter.stage is Stage.PAUSED
+    polls_until(reminders, clock, 10)
+    assert stub.wait_for(qtbot, 2)[1].startswith("Notify")
 
 
 def test_later_asks_again_after_the_snooze(
@@ -119,11 +136,15 @@ def test_without_notifications_or_tray_the_window_says_it(
                                 for message in window.messages.messages()))
 
 
-@pytest.mark.parametrize(("services", "seconds"), [
-    (["mutter", "screensaver"], 120.5), (["screensaver"], 120.0), ([], None)])
+@pytest.mark.parametrize(("services", "desktop", "seconds"), [
+    (["mutter", "screensaver"], "GNOME", 120.5), (["screensaver"], "XFCE", 120.0),
+    (["screensaver"], "KDE", 0.12), ([], "GNOME", None)])
 def test_idle_time_comes_from_the_desktops_idle_monitor(
         qtbot: QtBot, bus: str, stubs: list[Stub], connection: QDBusConnection,
-        services: list[str], seconds: float | None) -> None:
+        services: list[str], desktop: str, seconds: float | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In seconds, whatever the monitor's unit: KDE's screen locker counts milliseconds."""
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", desktop)
     if services:
         started(Stub(bus, *services, "--idle", "120"), stubs, qtbot)
     assert DesktopIdle(connection).idle_seconds() == seconds

@@ -12,6 +12,7 @@ as somebody is.
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 from backcare_desktop.session.player import Clock
@@ -39,6 +40,8 @@ class BreakTimer:
         self.active = 0.0
         """Seconds of use counted since the last break."""
         self._due_at = self._interval
+        self._reminded = False
+        """A reminder is out, not yet answered."""
 
     def set_minutes(self, minutes: float) -> None:
         self._interval = minutes * 60
@@ -49,11 +52,15 @@ class BreakTimer:
         self._last = self._clock.now()
         self.active = 0.0
         self._due_at = self._interval
+        self._reminded = False
 
     def postpone(self) -> None:
-        """"Later": due again after SNOOZE more of active use, or the usual interval if that
-        is shorter."""
-        self._due_at = self.active + min(SNOOZE, self._interval)
+        """"Later": the reminder just given comes again after SNOOZE more of active use (or
+        the usual interval if that is shorter); asked with none out, it never brings the
+        next one sooner."""
+        later = self.active + min(SNOOZE, self._interval)
+        self._due_at = later if self._reminded else max(self._due_at, later)
+        self._reminded = False
 
     def poll(self) -> bool:
         """Counts the use since the last poll; True when a reminder is due now (and the
@@ -68,4 +75,13 @@ class BreakTimer:
         if self.active < self._due_at or idle >= AWAY:
             return False
         self.restart()
+        self._reminded = True
         return True
+
+
+class AwakeOrAsleepClock:
+    """Seconds that go on while the computer sleeps (CLOCK_BOOTTIME), so that a night with
+    the lid closed counts as the break it is; the monotonic clock stops during suspend."""
+
+    def now(self) -> float:
+        return time.clock_gettime(getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC))

@@ -1,8 +1,10 @@
 """How long the person has not touched the keyboard or mouse, from the desktop's idle monitor:
-GNOME's (Mutter) or the freedesktop screen saver's (KDE and others). Where neither answers,
-None, and the break timer counts wall-clock time instead."""
+GNOME's (Mutter) or the freedesktop screen saver's (KDE and others, each in its own unit).
+Where neither answers, None, and the break timer counts wall-clock time instead."""
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtDBus import QDBusConnection
 
@@ -25,7 +27,13 @@ class DesktopIdle:
             if isinstance(milliseconds, int):
                 return milliseconds / 1000
         if self._screen_saver.offers("GetSessionIdleTime"):
-            seconds = self._screen_saver.call("GetSessionIdleTime", returns="uint")
-            if isinstance(seconds, int):
-                return float(seconds)
+            count = self._screen_saver.call("GetSessionIdleTime", returns="uint")
+            if isinstance(count, int):
+                return count / 1000 if _counts_milliseconds() else float(count)
         return None
+
+
+def _counts_milliseconds() -> bool:
+    """KDE's screen locker answers GetSessionIdleTime in milliseconds (KIdleTime's unit);
+    the others that offer it (xfce4-screensaver, gnome-screensaver) in seconds."""
+    return "KDE" in os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")

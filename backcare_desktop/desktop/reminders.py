@@ -20,11 +20,11 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from backcare_desktop.desktop.autostart import set_autostart
-from backcare_desktop.desktop.break_timer import BreakTimer, IdleSource
+from backcare_desktop.desktop.break_timer import AwakeOrAsleepClock, BreakTimer, IdleSource
 from backcare_desktop.desktop.idle import DesktopIdle
 from backcare_desktop.desktop.notifications import DEFAULT_ACTION, Notifier
 from backcare_desktop.session.live import Stage
-from backcare_desktop.session.player import Clock, MonotonicClock
+from backcare_desktop.session.player import Clock
 from backcare_desktop.settings import ReminderSettings
 
 if TYPE_CHECKING:
@@ -93,8 +93,9 @@ class Reminders(QObject):
         self._settings = settings
 
     def follow(self, stage: Stage, _reason: str = "") -> None:
-        """Connect to the presenter's stage_changed: a session is a break."""
-        self._in_session = not stage.ended
+        """Connect to the presenter's stage_changed: a session playing is a break (one
+        paused and left open is not: work goes on beside it)."""
+        self._in_session = stage is Stage.PLAYING
         if self._in_session:
             self.notifier.withdraw()
         self._timer.restart()
@@ -108,7 +109,8 @@ class Reminders(QObject):
 
     def _remind(self) -> None:
         if self.notifier.offers_actions() and self.notifier.show(
-                SUMMARY, BODY, [(START, "Start Desk break"), (LATER, "Later")]):
+                SUMMARY, BODY, [(DEFAULT_ACTION, "Show Back Care"), (START, "Start Desk break"),
+                                (LATER, "Later")]):
             return
         if self.tray is not None and self.tray.supportsMessages():
             self._offering = True
@@ -179,7 +181,7 @@ def attach_reminders(window: MainWindow, connection: QDBusConnection | None = No
     commands = WindowCommands(start_break=start_break, show=window.bring_to_front,
                               quit=window.quit, say=window.show_message)
     reminders = Reminders(commands, Notifier(connection, window), idle or DesktopIdle(connection),
-                          clock or MonotonicClock(), window.windowIcon(), window)
+                          clock or AwakeOrAsleepClock(), window.windowIcon(), window)
     window.presenter.stage_changed.connect(reminders.follow)
     window.settings_applied.connect(lambda settings: reminders.configure(settings.reminders))
     reminders.configure(window.settings.reminders)
