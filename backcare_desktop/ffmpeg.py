@@ -4,6 +4,7 @@ screenshot command's animation both stream into it, so neither is ever held whol
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 
 FFMPEG = "ffmpeg"
@@ -20,7 +21,10 @@ def feed_ffmpeg(arguments: Sequence[str], feed: Callable[[Write], None]) -> None
     input. Raises FileNotFoundError when ffmpeg is not installed, and FfmpegFailed with what
     it said when it fails; the process is always waited for, whatever `feed` raises."""
     command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *arguments]
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as encoder:
+    # What ffmpeg says goes to a file, not a pipe: a pipe nobody reads until the input is
+    # all written would stall both sides once ffmpeg had said 64 KB.
+    with tempfile.TemporaryFile() as said, subprocess.Popen(
+            command, stdin=subprocess.PIPE, stderr=said) as encoder:
         assert encoder.stdin is not None
         try:
             feed(encoder.stdin.write)
@@ -29,6 +33,8 @@ def feed_ffmpeg(arguments: Sequence[str], feed: Callable[[Write], None]) -> None
         except BaseException:
             encoder.kill()
             raise
-        _, said = encoder.communicate()
+        encoder.communicate()
+        said.seek(0)
+        words = said.read()
     if encoder.returncode != 0:
-        raise FfmpegFailed(said.decode(errors="replace").strip()[-400:])
+        raise FfmpegFailed(words.decode(errors="replace").strip()[-400:])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import wave
 from pathlib import Path
 
@@ -163,6 +164,7 @@ def test_without_ffmpeg_or_when_it_fails_the_export_says_so(
     mix = quiet_mix(timeline, click_clips(timeline))
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
+    tools = {name: shutil.which(name) for name in ("head", "tr", "cat")}  # before PATH goes
     monkeypatch.setenv("PATH", str(bin_folder))
     with pytest.raises(ExportError, match="ffmpeg is not installed"):
         export_session(mix, tmp_path / "s.ogg")
@@ -171,6 +173,12 @@ def test_without_ffmpeg_or_when_it_fails_the_export_says_so(
     failing.chmod(0o755)
     with pytest.raises(ExportError, match=r"s\.ogg: ffmpeg could not encode it "
                                           r"\(Unknown encoder libvorbis\)"):
+        export_session(mix, tmp_path / "s.ogg")
+    # One that says a lot before it reads its input: what it says must never fill a pipe
+    # that nobody reads while the session is still being written to it.
+    failing.write_text(f"#!/bin/sh\n{tools['head']} -c 300000 /dev/zero | {tools['tr']} "
+                       f"'\\0' x >&2\n{tools['cat']} > /dev/null\nexit 1\n")
+    with pytest.raises(ExportError, match=r"ffmpeg could not encode it \(x+\)"):
         export_session(mix, tmp_path / "s.ogg")
 
 
