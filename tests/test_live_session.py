@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backcare_desktop.audio.mixer import Volumes
 from backcare_desktop.audio.output import STALL_SECONDS
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.errors import Level
@@ -273,6 +274,20 @@ class AnswerVoice(ClickVoice):
     def speak(self, text: str, rate: float) -> Speech:
         self.spoken.append(text)
         return Speech(np.full(RATE // 10, 0.2, dtype=np.float32), RATE)
+
+
+def test_where_am_i_with_the_voice_turned_right_down_is_shown(timeline: Timeline,
+                                                                fake: FakeDriver) -> None:
+    """A voice at 0 would answer in silence: the answer is shown instead, as with no voice."""
+    session = make_session(timeline, fake)
+    spoken: list[np.ndarray] = []
+    fake.output.interject = spoken.append  # type: ignore[method-assign]
+    wait_until_playing(session, fake)
+    session.take_notices()
+    session.set_volumes(Volumes(voice=0.0))
+    text = session.where_am_i()
+    assert [notice.short for notice in session.take_notices()] == [text]
+    assert text.startswith("Breathe. ") and not spoken
 
 
 def test_where_am_i_is_said_by_the_fast_voice_and_every_cue_keeps_its_frame(

@@ -216,13 +216,16 @@ class LiveSession:
 
     def where_am_i(self) -> str:
         """Says, over the session and without moving any of its cues, where it is: the step
-        and side, the time left in it and what comes next (with voice off, it is shown).
+        and side, the time left in it and what comes next (with the voice off or turned right
+        down, it is shown).
         Returns the words, or "" before the session plays."""
         if not self._playing_or_paused():
             return ""
         sentences = where_am_i(snapshot_at(self.timeline, self.player.position))
         text = " ".join(sentences)
-        if not self.preparer.speak_aside(sentences, self._output.interject):
+        volumes = self._sound.volumes
+        heard = volumes.voice * volumes.master > 0  # a voice turned right down says nothing
+        if not (heard and self.preparer.speak_aside(sentences, self._output.interject)):
             self._notices.append(Notice(Level.INFO, text))
         return text
 
