@@ -3,6 +3,7 @@ the views, the presenter, the sound and the settings."""
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,6 +38,7 @@ from backcare_desktop.audio.tones import ToneStyle
 from backcare_desktop.desktop.inhibit import ScreenKeeper
 from backcare_desktop.desktop.instance import Instance
 from backcare_desktop.desktop.reminders import Reminders, attach_reminders
+from backcare_desktop.desktop.shutdown import quit_on_terminate
 from backcare_desktop.durations import format_clock, format_length
 from backcare_desktop.errors import BackCareError, Level, Notice
 from backcare_desktop.figure.motion import frame_at, scene_of, still_frame
@@ -72,7 +74,7 @@ from backcare_desktop.ui.session_view import EndView, SessionView
 from backcare_desktop.ui.settings_dialog import SettingsDialog
 from backcare_desktop.ui.volume import VolumeControls
 from backcare_desktop.voice.engines import SilentEngine, SpeechEngine, create_engine
-from backcare_desktop.voice.prepare import ClipPreparer
+from backcare_desktop.voice.prepare import ClipPreparer, let_voices_finish
 
 PREVIEW_SECONDS = 8
 BREATH_FIGURE_FPS = 12
@@ -86,6 +88,11 @@ RELOAD_DELAY_MS = 300
 """Editors save in bursts (write, rename, touch): the routine folder is read once they are
 done."""
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
+QUIT_WAIT_SECONDS = 5.0
+"""At quit, how long the voice may take to finish the sentence in hand (Piper: well under
+a second) before the process ends anyway."""
+
+log = logging.getLogger(__name__)
 
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="window-worker")
 """Soundtracks, previews and voice models are made here, never on the window's thread."""
@@ -941,6 +948,7 @@ def launch(app: QApplication, claim: Instance, background: bool = False,
     claim.activated.connect(window.bring_to_front)
     window.presenter.stage_changed.connect(ScreenKeeper(parent=window).follow)
     reminders = attach_reminders(window)
+    undo_terminate = quit_on_terminate(window, window.quit)
     output.open()
     if settings_message:
         window.show_message(settings_message, Level.WARNING)
@@ -958,7 +966,10 @@ def launch(app: QApplication, claim: Instance, background: bool = False,
     try:
         code = app.exec()
     finally:
+        undo_terminate()
         output.close()
+        if not let_voices_finish(QUIT_WAIT_SECONDS):
+            log.warning("a voice was still speaking %g s after quitting", QUIT_WAIT_SECONDS)
         uninstall()
         if history is not None:
             history.close()

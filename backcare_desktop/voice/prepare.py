@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -98,8 +99,7 @@ class ClipPreparer:
 
     def start(self, progress: Progress | None = None) -> None:
         """Prepares in a background thread."""
-        threading.Thread(target=self.run, args=(progress,), name="voice-preparer",
-                         daemon=True).start()
+        _spawn("voice-preparer", self.run, progress)
 
     def cancel(self) -> None:
         """Stops after the clip in hand, without waiting for it: the UI thread calls this,
@@ -129,8 +129,7 @@ class ClipPreparer:
         if fallback is None or not wanted:
             finished.set()
             return finished
-        threading.Thread(target=self._rush, args=(fallback, wanted, finished),
-                         name="voice-rush", daemon=True).start()
+        _spawn("voice-rush", self._rush, fallback, wanted, finished)
         return finished
 
     def speak_aside(self, sentences: Sequence[str], deliver: Callable[[Samples], None]) -> bool:
@@ -152,7 +151,7 @@ class ClipPreparer:
             deliver(join_sentences([resample(part.samples, part.rate) for part in parts],
                                    RATE))
 
-        threading.Thread(target=speak, name="voice-aside", daemon=True).start()
+        _spawn("voice-aside", speak)
         return True
 
     def warm_aside(self, sentences: Iterable[str]) -> None:
@@ -266,3 +265,24 @@ def prepare_clips(timeline: Timeline, engine: SpeechEngine, rate: float = 1.0,
                   progress: Progress | None = None) -> CueClips:
     """Every clip of a session, made now: the command line's way."""
     return ClipPreparer(timeline, engine, rate).run(progress)
+
+
+_VOICE_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+"""Every thread a preparer started that may still be inside a voice's native code."""
+
+
+def _spawn(name: str, target: Callable[..., object], *arguments: object) -> None:
+    thread = threading.Thread(target=target, args=arguments, name=name, daemon=True)
+    _VOICE_THREADS.add(thread)
+    thread.start()
+
+
+def let_voices_finish(seconds: float) -> bool:
+    """At quit, after every preparer was cancelled: waits up to `seconds` for the clips in
+    hand to be finished; True when no voice thread is left. A process that exits while
+    Piper's onnxruntime is mid-sentence aborts in its C++ teardown ("terminate called
+    without an active exception"), which a desktop reports as a crash."""
+    deadline = time.monotonic() + seconds
+    for thread in list(_VOICE_THREADS):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(thread.is_alive() for thread in _VOICE_THREADS)
