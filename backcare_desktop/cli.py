@@ -337,7 +337,7 @@ def _run_play(args: argparse.Namespace) -> int:
     from backcare_desktop.history.recorder import record_to_history
     from backcare_desktop.session.live import LiveSession
     from backcare_desktop.terminal import play_in_terminal
-    from backcare_desktop.voice.prepare import ClipPreparer
+    from backcare_desktop.voice.prepare import ClipPreparer, let_voices_finish
 
     timeline = _timeline(args)
     ambient: Future[Ambient] = Future()
@@ -352,6 +352,7 @@ def _run_play(args: argparse.Namespace) -> int:
         return play_in_terminal(session, output)
     finally:
         session.stop()  # Ctrl+C ends it too, as stopped (and so in the history)
+        let_voices_finish()  # never exit mid-sentence: Piper's teardown would abort
 
 
 def _run_history(args: argparse.Namespace) -> int:

@@ -88,9 +88,6 @@ RELOAD_DELAY_MS = 300
 """Editors save in bursts (write, rename, touch): the routine folder is read once they are
 done."""
 VOICE_PREVIEW = "Breathe in slowly, and let your shoulders soften."
-QUIT_WAIT_SECONDS = 5.0
-"""At quit, how long the voice may take to finish the sentence in hand (Piper: well under
-a second) before the process ends anyway."""
 
 log = logging.getLogger(__name__)
 
@@ -968,8 +965,8 @@ def launch(app: QApplication, claim: Instance, background: bool = False,
     finally:
         undo_terminate()
         output.close()
-        if not let_voices_finish(QUIT_WAIT_SECONDS):
-            log.warning("a voice was still speaking %g s after quitting", QUIT_WAIT_SECONDS)
+        if not let_voices_finish():
+            log.warning("a voice was still speaking when the app quit")
         uninstall()
         if history is not None:
             history.close()

@@ -277,7 +277,12 @@ def _spawn(name: str, target: Callable[..., object], *arguments: object) -> None
     thread.start()
 
 
-def let_voices_finish(seconds: float) -> bool:
+QUIT_WAIT_SECONDS = 5.0
+"""At quit, how long the voice may take to finish the sentence in hand (Piper: well under
+a second) before the process ends anyway."""
+
+
+def let_voices_finish(seconds: float = QUIT_WAIT_SECONDS) -> bool:
     """At quit, after every preparer was cancelled: waits up to `seconds` for the clips in
     hand to be finished; True when no voice thread is left. A process that exits while
     Piper's onnxruntime is mid-sentence aborts in its C++ teardown ("terminate called
