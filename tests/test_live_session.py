@@ -30,6 +30,7 @@ from backcare_desktop.session.timeline import Timeline, compile_timeline
 from backcare_desktop.voice import cache as cache_module
 from backcare_desktop.voice.cache import ClipCache
 from backcare_desktop.voice.engines import Speech
+from backcare_desktop.voice.prepare import let_voices_finish
 from backcare_desktop.voice.text import normalise_for_speech
 from tests.audio_helpers import onsets
 from tests.session_helpers import (
@@ -288,6 +289,40 @@ def test_where_am_i_with_the_voice_turned_right_down_is_shown(timeline: Timeline
     text = session.where_am_i()
     assert [notice.short for notice in session.take_notices()] == [text]
     assert text.startswith("Breathe. ") and not spoken
+
+
+class FirstAnswerSlow(AnswerVoice):
+    """The first time left it is asked to say takes until `gate` opens."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        super().__init__("fast")
+        self.gate = gate
+        self.slowed = False
+
+    def speak(self, text: str, rate: float) -> Speech:
+        if "left in this step" in text and not self.slowed:
+            self.slowed = True
+            self.gate.wait(timeout=10)
+        return super().speak(text, rate)
+
+
+def test_of_two_where_am_i_answers_only_the_latest_is_heard(timeline: Timeline,
+                                                            fake: FakeDriver) -> None:
+    """Asked twice, the first answer made slowly must not follow the second with a time
+    that is no longer true."""
+    gate = threading.Event()
+    session = make_session(timeline, fake, fallback=FirstAnswerSlow(gate))
+    heard: list[int] = []
+    fake.output.interject = lambda samples: heard.append(len(samples))  # type: ignore
+    wait_until_playing(session, fake)
+    first = session.where_am_i()
+    fake.run(3.0, session.tick)
+    second = session.where_am_i()
+    assert first != second
+    assert let_voices_finish(0.2) is False  # the first is still being made
+    gate.set()
+    assert let_voices_finish(10.0)
+    assert len(heard) == 1, "only the second answer"
 
 
 def test_where_am_i_is_said_by_the_fast_voice_and_every_cue_keeps_its_frame(

@@ -114,6 +114,8 @@ class LiveSession:
         self._listeners: list[Listener] = []
         self._start_wanted = False
         self._notices: list[Notice] = []
+        self._answers_asked = 0
+        """"Where am I?" answers asked for: only the latest is heard."""
         self._said: set[str] = set()
         self._underruns_seen = 0
         self._recent_underruns: deque[float] = deque()
@@ -225,7 +227,14 @@ class LiveSession:
         text = " ".join(sentences)
         volumes = self._sound.volumes
         heard = volumes.voice * volumes.master > 0  # a voice turned right down says nothing
-        if not (heard and self.preparer.speak_aside(sentences, self._output.interject)):
+        self._answers_asked += 1
+        asked = self._answers_asked
+
+        def deliver(samples: Samples) -> None:
+            if asked == self._answers_asked:  # a slower, older answer would say a stale time
+                self._output.interject(samples)
+
+        if not (heard and self.preparer.speak_aside(sentences, deliver)):
             self._notices.append(Notice(Level.INFO, text))
         return text
 
