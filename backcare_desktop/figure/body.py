@@ -164,7 +164,7 @@ class Reach:
     level: bool = False
 
     def mirrored(self) -> Reach:
-        return Reach(_swap_side(self.anchor), _flip(self.offset), _flip(self.elbow),
+        return Reach(swap_side(self.anchor), _flip(self.offset), _flip(self.elbow),
                      self.level)
 
 
@@ -183,7 +183,7 @@ class Pose:
         for name, value in self.dofs.items():
             midline = name[:2] not in ("l_", "r_")
             flips = midline and name.endswith((".side", ".twist"))
-            dofs[_swap_side(name)] = -value if flips else value
+            dofs[swap_side(name)] = -value if flips else value
         reach = {("r" if side == "l" else "l"): place.mirrored()
                  for side, place in self.reach.items()}
         return Pose(self.position, dofs, reach)
@@ -354,7 +354,8 @@ def _round_the_back(points: Mapping[str, Vec], frames: Mapping[str, Matrix], fir
     return min(ahead) < -0.05 < 0.05 < max(ahead)
 
 
-def _swap_side(name: str) -> str:
+def swap_side(name: str) -> str:
+    """`l_knee` for `r_knee` and back; a midline name stays."""
     if name.startswith("l_"):
         return "r_" + name[2:]
     if name.startswith("r_"):

@@ -79,7 +79,7 @@ def _acted(timeline: Timeline, timed: TimedStep, scene: Scene, position: float,
     """`scene` as the step acts it at `position`, its loop counted from `begun`: mirrored
     for the right side, turning over smoothly at the switch."""
     side = timed.side_at(position)
-    shown = scene.mirrored() if side == "right" else scene
+    shown = _as_acted(scene.name, side == "right")
     if reduced:
         return still_frame(shown)
     figure = timed.step.figure
@@ -152,8 +152,14 @@ def trail(scene: Scene) -> tuple[Vec, ...]:
 
 
 @cache
+def _as_acted(name: str, right: bool) -> Scene:
+    """The library's scene, or its mirror for the right side: made once, not every frame."""
+    return SCENES[name].mirrored() if right else SCENES[name]
+
+
+@cache
 def _trail(name: str, right: bool) -> tuple[Vec, ...]:
-    scene = SCENES[name].mirrored() if right else SCENES[name]
+    scene = _as_acted(name, right)
     if scene.trace is None or not scene.moves:
         return ()
     points: list[Vec] = []

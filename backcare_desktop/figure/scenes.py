@@ -21,6 +21,7 @@ from backcare_desktop.figure.body import (
     Reach,
     posed,
     range_of,
+    swap_side,
 )
 from backcare_desktop.figure.drawing import Role, Solid, View
 
@@ -85,9 +86,9 @@ class Scene:
         pose = Pose(self.position, self.base, self.reach).mirrored()
         return replace(
             self, base=pose.dofs, reach=pose.reach, keys=tuple(k.mirrored() for k in self.keys),
-            active=tuple(_other(name) for name in self.active),
-            glow=tuple(_other(name) for name in self.glow),
-            trace=_other(self.trace) if self.trace else None,
+            active=tuple(swap_side(name) for name in self.active),
+            glow=tuple(swap_side(name) for name in self.glow),
+            trace=swap_side(self.trace) if self.trace else None,
             ball=self.ball.mirrored() if self.ball else None, side="right")
 
     def problems(self) -> list[str]:
@@ -102,10 +103,6 @@ class Scene:
         found.extend(f"{self.name}: unknown prop {prop!r}" for prop in self.props
                      if prop not in _PROPS)
         return found
-
-
-def _other(name: str) -> str:
-    return {"l": "r", "r": "l"}.get(name[:1], "") + name[1:] if name[1:2] == "_" else name
 
 
 # Props ---------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ from backcare_desktop.ui.history_view import HistoryView
 from backcare_desktop.ui.library import LibraryPage
 from backcare_desktop.ui.messages import MessageBar, MessageBridge
 from backcare_desktop.ui.mpris import Commands, MediaControls
-from backcare_desktop.ui.presenter import SessionPresenter
+from backcare_desktop.ui.presenter import MOVING_FIGURE_FPS, SessionPresenter
 from backcare_desktop.ui.session_view import EndView, SessionView
 from backcare_desktop.ui.settings_dialog import SettingsDialog
 from backcare_desktop.ui.volume import VolumeControls
@@ -78,7 +78,6 @@ from backcare_desktop.voice.prepare import ClipPreparer, let_voices_finish
 
 PREVIEW_SECONDS = 8
 BREATH_FIGURE_FPS = 12
-MOVING_FIGURE_FPS = 24
 SMALLEST = (800, 540)
 """The window's minimum size, the smallest that tests check every screen at: 1920x1080 at
 200% is 960x540 logical pixels. On a screen with less free room (that, less a panel) the
@@ -691,8 +690,9 @@ class MainWindow(QMainWindow):
         self.presenter.stop()
         self.show_library()
 
-    def _keep_resume_point(self) -> None:
-        """Remembers (and saves at once) where a session under way was, with its choices."""
+    def _keep_resume_point(self, save: bool = True) -> None:
+        """Remembers where a session under way was, with its choices, and saves it at once
+        unless the caller saves next anyway."""
         session = self.presenter.session
         if session is None or session.stage not in (Stage.PLAYING, Stage.PAUSED):
             return
@@ -701,7 +701,8 @@ class MainWindow(QMainWindow):
             self.settings.resume = ResumePoint(routine_id=session.timeline.routine_id,
                                                position=position,
                                                choices=self._session_choices)
-            self._save()
+            if save:
+                self._save()
             self._show_resume_point()
 
     def _resume_step(self) -> tuple[Routine, Timeline, int] | None:
@@ -714,9 +715,7 @@ class MainWindow(QMainWindow):
             timeline = self._timeline(routine, point.choices)
         except AdjustmentError:  # the routine changed under it
             return None
-        index = next((step.index for step in reversed(timeline.steps)
-                      if step.start <= point.position), 0)
-        return routine, timeline, index
+        return routine, timeline, timeline.step_index_at(point.position)
 
     def _show_resume_point(self) -> None:
         found = self._resume_step()
@@ -904,13 +903,13 @@ class MainWindow(QMainWindow):
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._keep_resume_point()  # quitting mid-session: the place is kept too
         if not self._quitting and self.reminders is not None and self.reminders.keeps_running:
             event.ignore()  # reminders live on in the tray
-            self.stop_session()
+            self.stop_session()  # which keeps the place
             self.hide()
             self.reminders.window_hidden()
             return
+        self._keep_resume_point(save=False)  # quitting mid-session: the place is kept too
         self.presenter.close()
         self.preview.stop()
         if self.warmer is not None:

@@ -25,7 +25,8 @@ from backcare_desktop.session.timeline import Timeline
 FRAME_MS = 33
 """The pacer's frame interval while a breathing step plays: 30 a second moves the bubble
 and the ring by about a pixel at a time, and each frame repaints only what moved."""
-FIGURE_FRAME_MS = 41
+MOVING_FIGURE_FPS = 24
+FIGURE_FRAME_MS = 1000 // MOVING_FIGURE_FPS
 """The figure's frame interval while a movement plays (24 a second): smooth for strokes
 and rolls that take seconds each."""
 PREPARING_POLL_MS = 100

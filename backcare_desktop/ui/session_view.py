@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from backcare_desktop.durations import format_clock, format_length
 from backcare_desktop.figure.body import Position
-from backcare_desktop.figure.motion import Frame, still_frame
+from backcare_desktop.figure.motion import Frame, fullness, still_frame
 from backcare_desktop.figure.scenes import SCENES
 from backcare_desktop.session.player import State
 from backcare_desktop.session.snapshot import Snapshot
@@ -30,7 +30,7 @@ from backcare_desktop.ui.icons import icon
 from backcare_desktop.ui.library import label
 from backcare_desktop.ui.theme import LIGHT, Palette
 from backcare_desktop.ui.volume import VolumeControls
-from backcare_desktop.ui.widgets import SessionBar, StepRing, bubble_size
+from backcare_desktop.ui.widgets import SessionBar, StepRing
 
 CONTROLS = (
     # name, icon, accessible name, tooltip
@@ -195,7 +195,7 @@ class SessionView(QWidget):
             word = PHASE_WORDS.get(snap.phase.kind, "Hold")
             count = f"breath {snap.breath_number} of {snap.breaths}"
             self.ring.show_progress(snap.step_progress, "", step.breathing.words,
-                                    (bubble_size(snap.phase.kind.value, snap.phase_fraction),
+                                    (fullness(snap.phase.kind, snap.phase_fraction),
                                      word, count))
             _describe(self.ring, f"{time_left} left in {step.title}; {word.lower()}, {count}")
         else:

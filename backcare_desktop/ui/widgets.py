@@ -11,8 +11,6 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QProgressBar, QSizePolicy, QWidget
 
-from backcare_desktop.figure.motion import fullness
-from backcare_desktop.session.timeline import PhaseKind
 from backcare_desktop.ui.theme import LIGHT
 
 
@@ -135,12 +133,6 @@ def _drawn_whole(bar: QProgressBar) -> None:
     it is painted again with it."""
     bar.setAttribute(Qt.WidgetAttribute.WA_LayoutUsesWidgetRect)
     bar.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-
-
-def bubble_size(kind: str, fraction: float) -> float:
-    """How full the pacer is: as full as the figure's chest (it grows on the in-breath,
-    holds, shrinks on the out-breath, on an eased curve that feels like breathing)."""
-    return fullness(PhaseKind(kind), fraction)
 
 
 class SessionBar(QProgressBar):
