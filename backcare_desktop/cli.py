@@ -316,15 +316,12 @@ def _run_plan(args: argparse.Namespace) -> int:
 
 
 def _run_render(args: argparse.Namespace) -> int:
-    from backcare_desktop.audio.export import ExportError, export_session
+    from backcare_desktop.audio.export import export_session
 
     timeline = _timeline(args)
     mix = _session_mix(args, timeline)
-    try:
-        export_session(mix, args.out, captions=args.captions, progress=_progress_bar,
-                       loudness=args.loudness)
-    except ExportError as error:
-        raise BackCareError(str(error)) from None
+    export_session(mix, args.out, captions=args.captions, progress=_progress_bar,
+                   loudness=args.loudness)  # its ExportError is a BackCareError, said by main
     _say(f"wrote {args.out}" + (f" and {args.captions}" if args.captions else ""))
     return 0
 
@@ -375,7 +372,6 @@ def _run_history(args: argparse.Namespace) -> int:
 
 def _run_screenshot(args: argparse.Namespace) -> int:
     from backcare_desktop.ui.screenshot import (
-        ScreenshotError,
         save_every_screenshot,
         save_screenshot,
     )
@@ -383,14 +379,11 @@ def _run_screenshot(args: argparse.Namespace) -> int:
     if (args.out is None) == (args.every is None):
         raise BackCareError("screenshot: give either --out FILE.png or --every FOLDER")
     routine = _routine(args.routine)
-    try:
-        if args.every is not None:
-            problems = save_every_screenshot(routine, args.at, args.every, args.scale)
-        else:
-            problems = save_screenshot(routine, args.at, args.out, args.size, args.theme,
-                                       args.view, args.scale, args.frames, args.fps)
-    except ScreenshotError as error:
-        raise BackCareError(str(error)) from None
+    if args.every is not None:  # a ScreenshotError is a BackCareError, said by main
+        problems = save_every_screenshot(routine, args.at, args.every, args.scale)
+    else:
+        problems = save_screenshot(routine, args.at, args.out, args.size, args.theme,
+                                   args.view, args.scale, args.frames, args.fps)
     for problem in problems:
         _say(f"cut off: {problem}", sys.stderr)
     _say(f"wrote {args.out or args.every}")
@@ -398,12 +391,9 @@ def _run_screenshot(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from backcare_desktop.ui.app import NoDisplayError, run_app
+    from backcare_desktop.ui.app import run_app
 
-    try:
-        return run_app(background=args.background)
-    except NoDisplayError as error:
-        raise BackCareError(str(error)) from None
+    return run_app(background=args.background)  # NoDisplayError is a BackCareError
 
 
 # Shared pieces ------------------------------------------------------------------------------

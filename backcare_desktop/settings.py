@@ -361,11 +361,12 @@ def _healed(routine: Routine, choices: RoutineChoices, forgotten: list[str]) -> 
 
 
 def _duration_problem(routine: Routine, step_id: str, seconds: float) -> str:
-    if step_id not in {step.id for step in routine.steps}:
+    try:
+        step = routine.step(step_id)
+    except KeyError:
         return "the routine changed"
     if not math.isfinite(seconds):
         return "that is not a length of time"
-    step = routine.step(step_id)
     if not step.shortest - _ROUNDING <= seconds <= step.longest + _ROUNDING:
         return f"it can be {step.shortest:g} to {step.longest:g} s now"
     return ""
@@ -373,10 +374,10 @@ def _duration_problem(routine: Routine, step_id: str, seconds: float) -> str:
 
 def _step_title(routine: Routine, step_id: str) -> str:
     """The step's title, or for a step the routine no longer has, its id made readable."""
-    for step in routine.steps:
-        if step.id == step_id:
-            return step.title
-    return _readable(step_id.replace("-", " ").capitalize())
+    try:
+        return routine.step(step_id).title
+    except KeyError:
+        return _readable(step_id.replace("-", " ").capitalize())
 
 
 def _can_fit(routine: Routine, fit_minutes: float) -> bool:

@@ -9,21 +9,17 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from backcare_desktop.audio.ambient import GENERATORS, generated
-from backcare_desktop.audio.export import TARGET_LUFS, export_session
-from backcare_desktop.audio.mixer import SessionMix, SoundSettings
+from backcare_desktop.audio.export import TARGET_LUFS
 from backcare_desktop.audio.signal import RATE
 from backcare_desktop.session.timeline import Adjustments, compile_timeline
 from backcare_desktop.voice.engines import create_engine
 from backcare_desktop.voice.prepare import prepare_clips
 from benchmarks.common import Report
-from tests.test_export import read_wav
 from tests.test_loudness import (
     MEASURED_SECONDS,
-    between_cues,
-    bus,
+    balance_of,
     first_minutes,
     lufs,
     routine,
@@ -68,20 +64,14 @@ def run() -> Report:
                        f"{len(cue_loudness)} cues; pace {words / spoken * 60:.0f} words a "
                        "minute (target 120-150)")
             for bed_name in GENERATORS:
-                bed = generated(bed_name)
-                mix = SessionMix(timeline, clips, bed, SoundSettings())
-                voice = lufs(bus(timeline, clips, bed, voice=1))
-                out = Path(folder) / f"{name}-{bed_name}.wav"
-                export_session(mix, out)
-                exported = read_wav(out)
-                peak = 20 * np.log10(np.abs(resample_poly(exported, 4, 1, axis=0)).max())
-                bed_under = voice - lufs(between_cues(mix, bus(timeline, clips, bed,
-                                                               ambient=1)))
-                tones_under = voice - lufs(bus(timeline, clips, bed, tones=1))
+                found = balance_of(timeline, clips, bed_name,
+                                   Path(folder) / f"{name}-{bed_name}.wav")
                 report.add(f"  on {bed_name}",
-                           f"export {lufs(exported):.1f} LUFS (target {TARGET_LUFS:.0f}±1), "
-                           f"true peak {peak:.2f} dBTP (<= -1), bed {bed_under:.1f} LU "
-                           f"under the voice (15-20), tones {tones_under:.1f} LU under (>= 8)")
+                           f"export {found['export LUFS']:.1f} LUFS (target "
+                           f"{TARGET_LUFS:.0f}±1), true peak {found['true peak dBTP']:.2f} "
+                           f"dBTP (<= -1), bed {found['bed LU under voice']:.1f} LU under the "
+                           f"voice (15-20), tones {found['tones LU under voice']:.1f} LU under "
+                           "(>= 8)")
     for bed_name in GENERATORS:
         report.add(f"bed {bed_name}: most alike 100 ms envelope at 5 s+ in 20 min",
                    f"{_bed_repeat(bed_name):.2f} (1.00 is an exact repeat)")

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pyloudnorm
 import pytest
-from scipy.signal import resample_poly
 
 from backcare_desktop.audio.ambient import Ambient, generated
 from backcare_desktop.audio.clips import CueClips
@@ -30,7 +29,7 @@ from backcare_desktop.audio.signal import RATE, seconds_to_frames
 from backcare_desktop.routines.loader import resolve_routine
 from backcare_desktop.routines.model import Routine
 from backcare_desktop.session.timeline import Adjustments, CueKind, Timeline, compile_timeline
-from tests.test_export import read_wav
+from tests.test_export import read_wav, true_peak_dbtp
 
 VOICE_LUFS = -18.0
 MEASURED_SECONDS = 180.0
@@ -91,18 +90,23 @@ def routine(name: str) -> Routine:
 
 
 def balance(name: str, bed_name: str, folder: Path) -> dict[str, float]:
-    """The measured balance of one routine on one bed: the voice's loudness, how far under
-    it the bed (between cues) and the tones sit, and the export's loudness and true peak.
-    The benchmarks run it for every routine on every bed; the suite for one."""
+    """The measured balance of one routine on one bed, with speech-like cue clips (the
+    benchmarks measure the same with the real voice: `balance_of`)."""
     fitted = compile_timeline(routine(name), Adjustments({}, MEASURED_SECONDS / 60))
     timeline = first_minutes(fitted, MEASURED_SECONDS)
     clips = CueClips()
     for cue in timeline.cues:
         clips.add(cue.text, speech_like(cue.text), RATE)
+    return balance_of(timeline, clips, bed_name, folder / f"{name}-{bed_name}.wav")
+
+
+def balance_of(timeline: Timeline, clips: CueClips, bed_name: str,
+               out: Path) -> dict[str, float]:
+    """The voice's loudness, how far under it the bed (between cues) and the tones sit, and
+    the export's (written to `out`) loudness and true peak."""
     bed = generated(bed_name)
     mix = SessionMix(timeline, clips, bed, SoundSettings())
     voice = lufs(bus(timeline, clips, bed, voice=1))
-    out = folder / f"{name}-{bed_name}.wav"
     export_session(mix, out)
     exported = read_wav(out)
     phrases = mix.phrases(0, mix.total_frames)
@@ -112,8 +116,7 @@ def balance(name: str, bed_name: str, folder: Path) -> dict[str, float]:
                                                                   ambient=1))),
         "tones LU under voice": voice - lufs(bus(timeline, clips, bed, tones=1)),
         "export LUFS": lufs(exported),
-        "true peak dBTP": float(20 * np.log10(
-            np.abs(resample_poly(exported, 4, 1, axis=0)).max())),
+        "true peak dBTP": true_peak_dbtp(exported),
         "most ducks in a step's counted breaths": float(max(
             (len(ducks_over(timeline, phrases, step)) for step in range(len(timeline.steps))),
             default=0)),

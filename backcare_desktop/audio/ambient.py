@@ -59,7 +59,6 @@ _CONTROL_STEP = 512
 """Slow movements are computed every this many frames and interpolated between."""
 _MEASURE_SECONDS = 180
 """How much of a generated bed is measured to level it: long enough to hold many waves."""
-"""Loudness is measured this much at a time, so a three-minute file is never copied whole."""
 
 Stereo = NDArray[np.float32]
 
@@ -377,7 +376,6 @@ class GeneratedAmbient(Ambient):
     """A generated bed: endless and never repeating (its `loop` is empty), levelled once by
     measuring its first minutes."""
 
-    gain: np.float32
     _segment: Callable[[int], Stereo]
 
     def __init__(self, name: str, bed: _Bed) -> None:
@@ -387,7 +385,6 @@ class GeneratedAmbient(Ambient):
         for index in range(-(-measured // SEGMENT_FRAMES)):
             meter.add(bed.segment(index)[:measured - index * SEGMENT_FRAMES])
         gain = np.float32(db_to_gain(AMBIENT_LOUDNESS_LUFS - meter.integrated()))
-        object.__setattr__(self, "gain", gain)
         object.__setattr__(self, "_segment", lru_cache(maxsize=4)(
             lambda index: bed.segment(index) * gain))
 

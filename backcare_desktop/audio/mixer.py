@@ -135,7 +135,7 @@ class SessionMix:
         if live:
             self._note_missed_cues(start, end)
         voice = self._voice(start, end)
-        ducking = self._ducking(start, frames, self.phrases(start, end))
+        ducking = duck_gains(start, frames, self.phrases(start, end), self.settings.duck_db)
         tones = self._pacing.block(start, end) + self._chimes.block(start, end) * ducking
         bed = self.ambient.block(start, frames) * self._ambient_shape(start, frames)[:, None]
         bed *= ducking[:, None]
@@ -251,10 +251,6 @@ class SessionMix:
                            / seconds_to_frames(AMBIENT_FADE_OUT_SECONDS), 0, 1)
         shape = np.minimum(fade_in, fade_out)
         return 0.5 - 0.5 * np.cos(np.pi * shape)
-
-    def _ducking(self, start: int, frames: int,
-                 spans: list[tuple[int, int]]) -> NDArray[np.float64]:
-        return duck_gains(start, frames, spans, self.settings.duck_db)
 
     def _target_gains(self) -> tuple[float, float, float, float]:
         volumes = self.settings.volumes

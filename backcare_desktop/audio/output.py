@@ -235,8 +235,8 @@ class AudioOutput:
         the queue."""
         now = self._wall.now()
         gap, self._last_service = now - self._last_service, now
-        anchor = self.feed.anchor()
-        if gap > CLOCK_JUMP_SECONDS and anchor is not None and anchor.moving:
+        if gap > CLOCK_JUMP_SECONDS and (
+                (anchor := self.feed.anchor()) is not None and anchor.moving):
             log.warning("clock jump of %.1f s: holding the session", gap)
             self._jumped = True
         self.ahead.holding = self._jumped

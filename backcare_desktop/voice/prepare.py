@@ -138,6 +138,18 @@ class ClipPreparer:
         which no cue waits behind. A sentence said before comes from the cache, so only
         what changes (the time left) is made then. False when there is no voice to say it
         with (voice off)."""
+        return self._aside(sentences, deliver)
+
+    def warm_aside(self, sentences: Iterable[str]) -> None:
+        """Makes these sentences with the fast voice into the cache, in the background, so
+        a later `speak_aside` finds them (and the voice's program loaded) and answers in a
+        fraction of a second."""
+        self._aside(list(dict.fromkeys(sentences)), None)
+
+    def _aside(self, sentences: Sequence[str],
+               deliver: Callable[[Samples], None] | None) -> bool:
+        """Says `sentences` with the fast voice on a thread of their own; joined and
+        resampled only when there is somebody to `deliver` them to."""
         fallback = self._fallback
         if fallback is None:
             return False
@@ -148,17 +160,12 @@ class ClipPreparer:
             except Exception as error:
                 log.warning("the %s voice cannot speak %r: %s", fallback.name, sentences, error)
                 return
-            deliver(join_sentences([resample(part.samples, part.rate) for part in parts],
-                                   RATE))
+            if deliver is not None:
+                deliver(join_sentences([resample(part.samples, part.rate) for part in parts],
+                                       RATE))
 
         _spawn("voice-aside", speak)
         return True
-
-    def warm_aside(self, sentences: Iterable[str]) -> None:
-        """Makes these sentences with the fast voice into the cache, in the background, so
-        a later `speak_aside` finds them (and the voice's program loaded) and answers in a
-        fraction of a second."""
-        self.speak_aside(list(dict.fromkeys(sentences)), lambda _samples: None)
 
     def run(self, progress: Progress | None = None) -> CueClips:
         began = time.perf_counter()
